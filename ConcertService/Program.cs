@@ -1,0 +1,16 @@
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.ServiceDefaults;
+using ConcertBooking.UserReplica;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<ConcertDbContext, PostgresConcertDbContext, SqlServerConcertDbContext>();
+builder.AddUserReplica<ConcertDbContext>();
+builder.AddMessaging<ConcertDbContext>(bus => bus.AddUserReplicaConsumers());
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapUserReplicaApi();
+app.Run();

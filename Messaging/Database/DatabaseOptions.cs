@@ -1,0 +1,18 @@
+namespace ConcertBooking.Messaging.Database;
+
+public enum DatabaseProvider
+{
+    Postgres,
+    SqlServer,
+}
+
+/// <summary>Bound from the <c>Database</c> section; the connection string is <c>ConnectionStrings:Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Postgres;
+
+    /// <summary>Apply pending migrations when the service starts (local runs, tests, single-instance deploys).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

@@ -1,0 +1,103 @@
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Inbox;
+using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.Messaging.Transport;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ConcertBooking.Messaging;
+
+public static class MessagingRegistration
+{
+    /// <summary>
+    /// The outbox, its relay, the inbox in front of every consumer, and the transport named by
+    /// <c>Messaging:Transport</c>. Every service composes its messaging through this one call.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging<TDbContext>(
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        where TDbContext : DbContext
+    {
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>()
+            .BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<MessagingMetrics>();
+        services.TryAddSingleton<OutboxSignal>();
+        services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
+
+        services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        if (options.Outbox.RelayEnabled)
+        {
+            services.AddHostedService<OutboxRelay<TDbContext>>();
+        }
+
+        services.AddHostedService<MessagingCleanup<TDbContext>>();
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.ServiceName, includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+            bus.AddInboxAndRetries<TDbContext>(options.Consumers);
+
+            switch (options.Transport)
+            {
+                case MessagingTransport.RabbitMq:
+                    bus.UsingRabbitMq((context, rabbit) =>
+                    {
+                        var settings = options.RabbitMq;
+                        rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, host =>
+                        {
+                            host.Username(settings.Username);
+                            host.Password(settings.Password);
+                            host.PublisherConfirmation = true;
+                        });
+                        rabbit.ConfigureEndpoints(context);
+                    });
+                    break;
+                case MessagingTransport.InMemory:
+                    bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                    break;
+                default:
+                    throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
+            }
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Every receive endpoint: the inbox around each consumer, bounded concurrency, and retries that give a
+    /// transient failure (database restarting) much longer than a permanent one before the error queue.
+    /// Applied through endpoint configuration so that it holds on every transport, the test harness's included.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddInboxAndRetries<TDbContext>(
+        this IBusRegistrationConfigurator bus, ConsumerOptions options)
+        where TDbContext : DbContext
+    {
+        bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+        {
+            endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+            endpoint.UseMessageRetry(retry =>
+            {
+                retry.Handle<Exception>(DatabaseProviders.IsTransient);
+                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
+            });
+            endpoint.UseMessageRetry(retry =>
+            {
+                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
+                retry.Intervals(Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i)).ToArray());
+            });
+            endpoint.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
+        });
+        return bus;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Messaging.Outbox;
+
+internal sealed class EfOutbox<TDbContext>(TDbContext dbContext, TimeProvider timeProvider) : IOutbox
+    where TDbContext : DbContext
+{
+    public Guid Add<TMessage>(TMessage message, string partitionKey) where TMessage : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrWhiteSpace(partitionKey);
+
+        var now = timeProvider.GetUtcNow();
+        var messageId = Guid.CreateVersion7(now);
+        dbContext.Set<OutboxMessage>().Add(new OutboxMessage
+        {
+            MessageId = messageId,
+            MessageType = MessageTypes.NameOf(message.GetType()),
+            Body = JsonSerializer.Serialize(message, message.GetType(), MessageSerialization.Options),
+            PartitionKey = partitionKey,
+            TraceParent = Activity.Current?.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        return messageId;
+    }
+}

@@ -1,0 +1,19 @@
+namespace ConcertBooking.Messaging.Transport;
+
+/// <summary>An outbox row on its way to the broker.</summary>
+public sealed record OutgoingMessage(
+    Guid MessageId,
+    string MessageType,
+    string Body,
+    string PartitionKey,
+    DateTimeOffset CreatedAt,
+    string? TraceParent);
+
+/// <summary>
+/// The seam between the relay and a broker. An implementation returns only once the broker has confirmed the
+/// message (publisher confirm, acks=all); throwing means "not confirmed", and the relay tries again later.
+/// </summary>
+public interface ITransportPublisher
+{
+    Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken);
+}

@@ -1,0 +1,16 @@
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.ServiceDefaults;
+using ConcertBooking.UserReplica;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<PaymentDbContext, PostgresPaymentDbContext, SqlServerPaymentDbContext>();
+builder.AddUserReplica<PaymentDbContext>();
+builder.AddMessaging<PaymentDbContext>(bus => bus.AddUserReplicaConsumers());
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapUserReplicaApi();
+app.Run();

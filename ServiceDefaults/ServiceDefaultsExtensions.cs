@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
+
+namespace ConcertBooking.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Problem details for every error, OpenAPI, health checks: the plumbing every service shares.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        // Binding failures (malformed JSON) reach the exception handler, which answers 400 with details.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+
+        // Live: the process answers. Ready: it can do its work (database, broker, relay).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        return app;
+    }
+
+    /// <summary>Validates the request body with its FluentValidation validator before the handler runs.</summary>
+    public static RouteHandlerBuilder WithValidation<TRequest>(this RouteHandlerBuilder route) where TRequest : class =>
+        route.AddEndpointFilter<ValidationFilter<TRequest>>().ProducesValidationProblem();
+}

@@ -1,0 +1,10 @@
+using ConcertBooking.Contracts;
+using MassTransit;
+
+namespace ConcertBooking.UserReplica.Consumers;
+
+public sealed class ProjectUserUpdated(UserProjection projection) : IConsumer<UserUpdated>
+{
+    public Task Consume(ConsumeContext<UserUpdated> context) =>
+        projection.ApplyAsync(context.Message, deleted: false, context.CancellationToken);
+}

@@ -1,0 +1,25 @@
+namespace ConcertBooking.UserReplica;
+
+/// <summary>
+/// This service's copy of a user, kept current by user events. A deleted user stays as a tombstone, so a
+/// late or replayed update with an older version cannot bring it back.
+/// </summary>
+public sealed class ReplicatedUser
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Email { get; set; }
+
+    /// <summary>The version of the newest event applied; also the optimistic concurrency token.</summary>
+    public long Version { get; set; }
+
+    public bool IsDeleted { get; set; }
+
+    /// <summary>When UserService committed the change (the event's OccurredAt).</summary>
+    public DateTimeOffset ChangedAt { get; set; }
+
+    /// <summary>When this replica applied it: ReplicatedAt - ChangedAt is the replication lag.</summary>
+    public DateTimeOffset ReplicatedAt { get; set; }
+}

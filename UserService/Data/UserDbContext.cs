@@ -1,0 +1,40 @@
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.UserService.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.UserService.Data;
+
+public class UserDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const string Schema = "users";
+
+    public DbSet<User> Users => Set<User>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("Users");
+            user.HasKey(u => u.Id);
+            user.Property(u => u.Id).ValueGeneratedNever();
+            user.Property(u => u.Name).HasMaxLength(100);
+            user.Property(u => u.Email).HasMaxLength(254);
+            user.Property(u => u.NormalizedEmail).HasMaxLength(254);
+            // The database, not a check before insert, is what makes concurrent signups with one email fail.
+            user.HasIndex(u => u.NormalizedEmail).IsUnique();
+            user.Property(u => u.Version).IsConcurrencyToken();
+        });
+    }
+}
+
+/// <summary>One subclass per provider, so each provider keeps its own migrations.</summary>
+public sealed class PostgresUserDbContext(DbContextOptions<PostgresUserDbContext> options) : UserDbContext(options);
+
+public sealed class SqlServerUserDbContext(DbContextOptions<SqlServerUserDbContext> options) : UserDbContext(options);
+
+public sealed class PostgresUserDesignTimeFactory() : DesignTimeDbContextFactory<PostgresUserDbContext>(DatabaseProvider.Postgres);
+
+public sealed class SqlServerUserDesignTimeFactory() : DesignTimeDbContextFactory<SqlServerUserDbContext>(DatabaseProvider.SqlServer);

@@ -1,0 +1,17 @@
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.ServiceDefaults;
+using ConcertBooking.UserService.Data;
+using ConcertBooking.UserService.Users;
+using FluentValidation;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<UserDbContext, PostgresUserDbContext, SqlServerUserDbContext>();
+builder.AddMessaging<UserDbContext>();
+builder.Services.AddValidatorsFromAssemblyContaining<SignUpRequestValidator>(includeInternalTypes: true);
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapUsersApi();
+app.Run();
