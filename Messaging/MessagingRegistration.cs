@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging;
 
@@ -53,7 +54,7 @@ public static class MessagingRegistration
                 case MessagingTransport.RabbitMq:
                     bus.UsingRabbitMq((context, rabbit) =>
                     {
-                        var settings = options.RabbitMq;
+                        var settings = context.GetRequiredService<IOptions<MessagingOptions>>().Value.RabbitMq;
                         rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, host =>
                         {
                             host.Username(settings.Username);

@@ -20,14 +20,14 @@ public static class DatabaseRegistration
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = builder.Configuration.GetConnectionString("Database")
-            ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxCommitInterceptor>();
 
         void Configure(IServiceProvider services, DbContextOptionsBuilder db)
         {
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Database")
+                ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
             db.UseServiceDatabase(options.Provider, connectionString);
             db.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>());
         }

@@ -1,0 +1,34 @@
+# ConcertBooking developer tasks. Each target calls a script in scripts/.
+SHELL := /bin/bash
+
+.DEFAULT_GOAL := help
+
+# Passed to the scripts through the environment, from the command line
+# (make test TEST_ARGS='--filter Category=Unit', make down INFRA=1) or the environment.
+export TEST_ARGS
+export INFRA
+.PHONY: help up down test infra build
+
+help:
+	@echo "ConcertBooking make targets:"
+	@echo "  make up                 infra + Release build + start the four services (ports 5101-5104)"
+	@echo "  make down               stop the services (make down INFRA=1 also stops RabbitMQ and PostgreSQL)"
+	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
+	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
+	@echo "  make build              Release build of ConcertBooking.sln"
+	@echo "  make help               this list"
+
+up:
+	@bash scripts/up.sh
+
+down:
+	@bash scripts/down.sh
+
+test:
+	@bash scripts/test.sh
+
+infra:
+	@bash scripts/infra.sh
+
+build:
+	@bash scripts/build.sh

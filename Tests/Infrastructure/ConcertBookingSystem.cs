@@ -1,0 +1,117 @@
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.UserReplica;
+using ConcertBooking.UserService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Infrastructure;
+
+/// <summary>
+/// The four services in-process against the real RabbitMQ and PostgreSQL: a virtual host and four databases
+/// of their own, so any number of systems can run side by side without seeing each other's messages.
+/// </summary>
+public sealed class ConcertBookingSystem : IAsyncDisposable
+{
+    private ConcertBookingSystem(RabbitMqVirtualHost virtualHost, SystemOptions options)
+    {
+        VirtualHost = virtualHost;
+        Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, options), options.TestServices?.Invoke("users"));
+        Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, options), options.TestServices?.Invoke("concert"));
+        Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, options), options.TestServices?.Invoke("payment"));
+        Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, options), options.TestServices?.Invoke("token"));
+    }
+
+    public RabbitMqVirtualHost VirtualHost { get; }
+
+    public ServiceHost<UserDbContext> Users { get; }
+
+    public ServiceHost<ConcertDbContext> Concert { get; }
+
+    public ServiceHost<PaymentDbContext> Payment { get; }
+
+    public ServiceHost<TokenDbContext> Token { get; }
+
+    /// <summary>The three services that keep a user replica, by name.</summary>
+    public IEnumerable<(string Name, IServiceProvider Services)> Replicas =>
+        [(Concert.Name, Concert.Services), (Payment.Name, Payment.Services), (Token.Name, Token.Services)];
+
+    public static async Task<ConcertBookingSystem> StartAsync(SystemOptions? options = null)
+    {
+        var virtualHost = await RabbitMqVirtualHost.CreateAsync();
+        var system = new ConcertBookingSystem(virtualHost, options ?? new SystemOptions());
+        // Replicas first: their queues must be bound before UserService publishes anything.
+        _ = system.Concert.Services;
+        _ = system.Payment.Services;
+        _ = system.Token.Services;
+        _ = system.Users.Services;
+        return system;
+    }
+
+    public static async Task<ReplicatedUser?> FindReplicaAsync(IServiceProvider services, Guid userId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IUserReplicaStore>();
+        return await store.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
+    }
+
+    /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
+    public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)
+    {
+        var found = new List<ReplicatedUser>();
+        foreach (var (name, services) in Replicas)
+        {
+            found.Add((await Eventually.Until(
+                () => FindReplicaAsync(services, userId),
+                user => user is not null && user.Version >= version,
+                $"user {userId} at version {version} in the {name} replica",
+                timeout))!);
+        }
+
+        return found;
+    }
+
+    private static Dictionary<string, string?> Settings(string service, RabbitMqVirtualHost virtualHost, SystemOptions options)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service)),
+            ["Messaging:Transport"] = "RabbitMq",
+            ["Messaging:RabbitMq:Host"] = TestEnvironment.RabbitMqHost,
+            ["Messaging:RabbitMq:Port"] = (options.RabbitMqPort?.Invoke(service) ?? TestEnvironment.RabbitMqPort).ToString(),
+            ["Messaging:RabbitMq:VirtualHost"] = virtualHost.Name,
+            ["Messaging:RabbitMq:Username"] = TestEnvironment.RabbitMqUser,
+            ["Messaging:RabbitMq:Password"] = TestEnvironment.RabbitMqPassword,
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.500",
+            ["Messaging:Outbox:RetryMaxDelay"] = "00:00:02",
+        };
+        foreach (var (key, value) in options.Settings(service))
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Users.DisposeAsync();
+        await Concert.DisposeAsync();
+        await Payment.DisposeAsync();
+        await Token.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+    }
+}
+
+public sealed class SystemOptions
+{
+    /// <summary>The AMQP port a service connects to: a test puts a cuttable proxy in front of the broker this way.</summary>
+    public Func<string, ushort>? RabbitMqPort { get; init; }
+
+    /// <summary>Services a test replaces or decorates, per service name.</summary>
+    public Func<string, Action<IServiceCollection>?>? TestServices { get; init; }
+
+    /// <summary>Extra configuration per service name ("users", "concert", "payment", "token").</summary>
+    public Func<string, IEnumerable<KeyValuePair<string, string?>>> Settings { get; init; } = _ => [];
+}

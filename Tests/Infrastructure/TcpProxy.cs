@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ConcertBooking.Tests.Infrastructure;
+
+/// <summary>
+/// A TCP forwarder in front of the real broker that a test can cut and restore: the service then sees the
+/// broker unreachable (connections reset, new ones refused) without stopping the broker for everyone else.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _targetHost;
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accepting;
+    private volatile bool _cut;
+
+    public TcpProxy(string targetHost, int targetPort)
+    {
+        _targetHost = targetHost;
+        _targetPort = targetPort;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public ushort Port => (ushort)((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Resets every open connection and refuses new ones until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _cut = true;
+        lock (_open)
+        {
+            foreach (var client in _open)
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Close();
+            }
+
+            _open.Clear();
+        }
+    }
+
+    public void Restore() => _cut = false;
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_cut)
+            {
+                inbound.Client.LingerState = new LingerOption(true, 0);
+                inbound.Close();
+                continue;
+            }
+
+            _ = ForwardAsync(inbound);
+        }
+    }
+
+    private async Task ForwardAsync(TcpClient inbound)
+    {
+        var outbound = new TcpClient();
+        try
+        {
+            await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
+            lock (_open)
+            {
+                _open.Add(inbound);
+                _open.Add(outbound);
+            }
+
+            await using var a = inbound.GetStream();
+            await using var b = outbound.GetStream();
+            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+        }
+        catch (Exception)
+        {
+            // A cut or a closed peer: both sides are closed below, which is what the test wants.
+        }
+        finally
+        {
+            inbound.Close();
+            outbound.Close();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Cut();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
