@@ -167,7 +167,9 @@ internal sealed partial class OutboxRelay<TDbContext>(
             catch (Exception exception)
             {
                 message.Attempts++;
-                message.LastError = Truncate($"{exception.GetType().FullName}: {exception.Message}", 2000);
+                message.LastError = Truncate(exception is OperationCanceledException
+                    ? $"The broker did not confirm within {_options.PublishTimeout} (unreachable or overloaded)."
+                    : $"{exception.GetType().FullName}: {exception.Message}", 2000);
                 var delay = Backoff(message.Attempts);
                 message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
                 metrics.PublishFailed(message.MessageType);
