@@ -87,16 +87,24 @@ public static class MessagingRegistration
         bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
         {
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-            endpoint.UseMessageRetry(retry =>
+            if (options.TransientRetryLimit > 0)
             {
-                retry.Handle<Exception>(DatabaseProviders.IsTransient);
-                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-            });
-            endpoint.UseMessageRetry(retry =>
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(DatabaseProviders.IsTransient);
+                    retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
+                });
+            }
+
+            if (options.RetryLimit > 0)
             {
-                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
-                retry.Intervals(Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i)).ToArray());
-            });
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<Exception>(DatabaseProviders.IsTransient);
+                    retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
+                });
+            }
+
             endpoint.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
         });
         return bus;
