@@ -1,6 +1,7 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserReplica;
 
@@ -12,5 +13,6 @@ builder.AddMessaging<ConcertDbContext>(bus => bus.AddUserReplicaConsumers());
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
 app.Run();

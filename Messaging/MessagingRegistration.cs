@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.Messaging.Inbox;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Transport;
 using MassTransit;
@@ -36,6 +37,20 @@ public static class MessagingRegistration
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
 
         services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        services.TryAddSingleton<RecentActivity>();
+        services.TryAddSingleton<ReceiveEndpoints>();
+        services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
+        services.AddHostedService<OutboxMonitor>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
+        if (options.Transport == MessagingTransport.RabbitMq)
+        {
+            services.AddSingleton<IDeadLetters, RabbitMqDeadLetters>();
+        }
+        else
+        {
+            services.AddSingleton<IDeadLetters, NoDeadLetters>();
+        }
+
         if (options.Outbox.RelayEnabled)
         {
             services.AddHostedService<OutboxRelay<TDbContext>>();
@@ -61,11 +76,16 @@ public static class MessagingRegistration
                             host.Password(settings.Password);
                             host.PublisherConfirmation = true;
                         });
+                        rabbit.UseInstrumentation(serviceName: options.ServiceName);
                         rabbit.ConfigureEndpoints(context);
                     });
                     break;
                 case MessagingTransport.InMemory:
-                    bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                    bus.UsingInMemory((context, memory) =>
+                    {
+                        memory.UseInstrumentation(serviceName: options.ServiceName);
+                        memory.ConfigureEndpoints(context);
+                    });
                     break;
                 default:
                     throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
@@ -84,8 +104,9 @@ public static class MessagingRegistration
         this IBusRegistrationConfigurator bus, ConsumerOptions options)
         where TDbContext : DbContext
     {
-        bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+        bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
         {
+            context.GetService<ReceiveEndpoints>()?.Add(queue);
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
             if (options.TransientRetryLimit > 0)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
     OutboxSignal signal,
     IOptions<MessagingOptions> options,
     MessagingMetrics metrics,
+    RecentActivity recentActivity,
     TimeProvider timeProvider,
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
@@ -173,6 +175,8 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 var delay = Backoff(message.Attempts);
                 message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
                 metrics.PublishFailed(message.MessageType);
+                recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
+                    message.MessageType.Split(',')[0], message.LastError));
                 LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
                 break; // the rest of this key waits, so its order holds
             }

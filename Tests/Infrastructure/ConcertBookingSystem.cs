@@ -21,6 +21,13 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, options), options.TestServices?.Invoke("concert"));
         Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, options), options.TestServices?.Invoke("payment"));
         Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, options), options.TestServices?.Invoke("token"));
+        if (options.RealHttp is { } realHttp)
+        {
+            if (realHttp("users")) Users.UseKestrel(0);
+            if (realHttp("concert")) Concert.UseKestrel(0);
+            if (realHttp("payment")) Payment.UseKestrel(0);
+            if (realHttp("token")) Token.UseKestrel(0);
+        }
     }
 
     public RabbitMqVirtualHost VirtualHost { get; }
@@ -56,6 +63,19 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         return await store.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
     }
 
+    /// <summary>Null also when the replica's table cannot be read (a test moved it away).</summary>
+    public static async Task<ReplicatedUser?> FindReplicaAsyncSafe(IServiceProvider services, Guid userId)
+    {
+        try
+        {
+            return await FindReplicaAsync(services, userId);
+        }
+        catch (Npgsql.PostgresException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
     public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)
     {
@@ -76,7 +96,8 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Database"] = PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service)),
+            ["ConnectionStrings:Database"] = PostgresDatabases.ConnectionString(
+                PostgresDatabases.NewName(service), port: options.PostgresPort?.Invoke(service)),
             ["Messaging:Transport"] = "RabbitMq",
             ["Messaging:RabbitMq:Host"] = TestEnvironment.RabbitMqHost,
             ["Messaging:RabbitMq:Port"] = (options.RabbitMqPort?.Invoke(service) ?? TestEnvironment.RabbitMqPort).ToString(),
@@ -108,6 +129,12 @@ public sealed class SystemOptions
 {
     /// <summary>The AMQP port a service connects to: a test puts a cuttable proxy in front of the broker this way.</summary>
     public Func<string, ushort>? RabbitMqPort { get; init; }
+
+    /// <summary>Services that listen on a real loopback port (for a browser), not only the in-memory test server.</summary>
+    public Func<string, bool>? RealHttp { get; init; }
+
+    /// <summary>The PostgreSQL port a service connects to (a cuttable proxy), where not the server's own.</summary>
+    public Func<string, ushort?>? PostgresPort { get; init; }
 
     /// <summary>Services a test replaces or decorates, per service name.</summary>
     public Func<string, Action<IServiceCollection>?>? TestServices { get; init; }
