@@ -1,4 +1,8 @@
+using ConcertBooking.ConcertService;
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.ServiceDefaults;
@@ -8,9 +12,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ConcertDbContext, PostgresConcertDbContext, SqlServerConcertDbContext>();
 builder.AddUserReplica<ConcertDbContext>();
-builder.AddMessaging<ConcertDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddMessaging<ConcertDbContext>(bus =>
+{
+    bus.AddUserReplicaConsumers();
+    bus.AddConsumer<ConfirmReservation>();
+});
+builder.AddConcertDomain();
 
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapUserReplicaApi();
+app.MapConcertsApi();
+app.MapReservationsApi();
 app.Run();
