@@ -68,7 +68,7 @@ public static class PaymentsApi
 
         if (reservation.Status != PayableStatus.Pending)
         {
-            return AlreadyPaid(reservationId);
+            return await ReplayOrAlreadyPaidAsync(db, idempotencyKey, reservationId, userId, cancellationToken);
         }
 
         var payment = new Payment
@@ -101,7 +101,7 @@ public static class PaymentsApi
             {
                 // Paid by a concurrent request (perhaps this very one, retried) or expired meanwhile.
                 await transaction.RollbackAsync(cancellationToken);
-                return await ReplayAsync(db, idempotencyKey, reservationId, userId, cancellationToken) ?? AlreadyPaid(reservationId);
+                return await ReplayOrAlreadyPaidAsync(db, idempotencyKey, reservationId, userId, cancellationToken);
             }
 
             db.Payments.Add(payment);
@@ -116,7 +116,7 @@ public static class PaymentsApi
                 // The same key (or the same reservation under another key) committed first; the debit is undone.
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                return await ReplayAsync(db, idempotencyKey, reservationId, userId, cancellationToken) ?? AlreadyPaid(reservationId);
+                return await ReplayOrAlreadyPaidAsync(db, idempotencyKey, reservationId, userId, cancellationToken);
             }
         }
 
@@ -167,8 +167,13 @@ public static class PaymentsApi
             $"The wallet holds less than {payment.Amount:0.00}; charge it and retry with the same {IdempotencyKeyHeader}.");
     }
 
-    private static ProblemHttpResult AlreadyPaid(Guid reservationId) =>
-        Problem(StatusCodes.Status409Conflict, "Reservation already paid", $"Reservation {reservationId} has already been paid.");
+    /// <summary>
+    /// The reservation is paid: by this key (a concurrent retry that committed first, so replay it) or by another.
+    /// </summary>
+    private static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ProblemHttpResult>> ReplayOrAlreadyPaidAsync(
+        PaymentDbContext db, string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken) =>
+        await ReplayAsync(db, idempotencyKey, reservationId, userId, cancellationToken)
+        ?? Problem(StatusCodes.Status409Conflict, "Reservation already paid", $"Reservation {reservationId} has already been paid.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
