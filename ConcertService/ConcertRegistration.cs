@@ -10,7 +10,11 @@ public static class ConcertRegistration
     /// <summary>Concerts, seats and reservations: options, the seeder, the hold sweeper, entry-pass verification, validators.</summary>
     public static IHostApplicationBuilder AddConcertDomain(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ConcertCatalogOptions>().BindConfiguration(ConcertCatalogOptions.SectionName);
+        builder.Services.AddOptions<ConcertCatalogOptions>()
+            .BindConfiguration(ConcertCatalogOptions.SectionName)
+            .Validate(catalog => catalog.Demo.All(c => c.Rows.Count > 0 && c.Name.Length > 0 && c.SeatsPerRow > 0 && c.Price > 0),
+                "Every demo concert needs a name, at least one row, seats per row and a positive price.")
+            .ValidateOnStart();
         builder.Services.AddOptions<ReservationOptions>()
             .BindConfiguration(ReservationOptions.SectionName)
             .ValidateDataAnnotations()

@@ -21,8 +21,9 @@ public sealed class DemoConcert
 
     public DateTimeOffset StartsAt { get; set; }
 
-    /// <summary>Row letters; seats are labelled row + number ("A1").</summary>
-    public List<string> Rows { get; set; } = ["A"];
+    /// <summary>Row letters; seats are labelled row + number ("A1"). Empty by default: the configuration binder
+    /// appends to a pre-filled list instead of replacing it.</summary>
+    public List<string> Rows { get; set; } = [];
 
     [Range(1, 1000)]
     public int SeatsPerRow { get; set; } = 10;

@@ -26,6 +26,7 @@ public sealed partial class ConcertSeeder(IServiceScopeFactory scopeFactory, IOp
             var existing = (await db.Seats.Where(s => s.ConcertId == demo.Id).Select(s => s.Label).ToListAsync(cancellationToken)).ToHashSet();
             var missing = demo.Rows
                 .SelectMany(row => Enumerable.Range(1, demo.SeatsPerRow).Select(number => $"{row}{number}"))
+                .Distinct()
                 .Where(label => !existing.Contains(label))
                 .Select(label => new Seat { Id = Guid.CreateVersion7(), ConcertId = demo.Id, Label = label, Price = demo.Price, Status = SeatStatus.Available })
                 .ToList();
@@ -39,6 +40,7 @@ public sealed partial class ConcertSeeder(IServiceScopeFactory scopeFactory, IOp
             {
                 // Another instance seeded the same concert at the same moment: its rows are as good as ours.
                 db.ChangeTracker.Clear();
+                LogSeededConcurrently(logger, demo.Name);
             }
         }
     }
@@ -47,4 +49,7 @@ public sealed partial class ConcertSeeder(IServiceScopeFactory scopeFactory, IOp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded concert {Concert}: {Added} seats added")]
     private static partial void LogSeeded(ILogger logger, string concert, int added);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seeding concert {Concert} hit rows written at the same time (another instance?); kept those")]
+    private static partial void LogSeededConcurrently(ILogger logger, string concert);
 }
