@@ -32,8 +32,11 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public ConcertBookingSystem System => system;
 
-    /// <summary>Fast admissions and the test concert; <paramref name="concert"/> adds ConcertService settings (hold time...).</summary>
-    public static SystemOptions Options(params (string Key, string Value)[] concert) => new()
+    /// <summary>
+    /// Fast admissions and the test concert; <paramref name="concert"/> and <paramref name="token"/> add or override
+    /// ConcertService and TokenService settings (hold time, admission lifetime...).
+    /// </summary>
+    public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null) => new()
     {
         Settings = service => service switch
         {
@@ -41,6 +44,7 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
             [
                 new("Queue:AdmissionInterval", "00:00:00.100"),
                 new("Queue:AdmitPerInterval", "100"),
+                .. (token ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             ],
             "concert" =>
             [
@@ -51,7 +55,7 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
                 new("Concerts:Demo:2:Rows:0", "T"),
                 new("Concerts:Demo:2:SeatsPerRow", "60"),
                 new("Concerts:Demo:2:Price", TestSeatPrice.ToString(global::System.Globalization.CultureInfo.InvariantCulture)),
-                .. concert.Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
+                .. (concert ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             ],
             _ => [],
         },

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
@@ -14,7 +15,7 @@ public sealed class BookingResilienceTests
     public async Task A_hold_past_its_expiry_releases_the_seat_and_can_no_longer_be_paid()
     {
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
-            ("Reservations:HoldTime", "00:00:02"), ("Reservations:SweepInterval", "00:00:00.200")));
+            concert: [("Reservations:HoldTime", "00:00:02"), ("Reservations:SweepInterval", "00:00:00.200")]));
         using var booking = new BookingDriver(system);
         var userId = await booking.SignUpReplicatedAsync("Slow");
         var reservation = await booking.ReserveAsync(userId, (await booking.SeatAsync("T5")).Id, await booking.EntryPassAsync(userId));
@@ -35,6 +36,30 @@ public sealed class BookingResilienceTests
         // The released seat can be reserved again, and that reservation paid.
         var (again, _) = await booking.BookAsync(userId, "T5");
         Assert.That(again.Id, Is.Not.EqualTo(reservation.Id));
+    }
+
+    [Test]
+    public async Task An_admission_expires_its_pass_is_refused_and_entering_again_requeues_the_same_token()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
+            token: [("Queue:AdmissionLifetime", "00:00:02")]));
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Late");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        var admitted = await booking.WaitUntilAdmittedAsync(token.TokenId);
+
+        await Eventually.Until(
+            async () => (await booking.Token.GetFromJsonAsync<TokenService.Queue.QueueTokenResponse>($"/queue/tokens/{token.TokenId}"))!,
+            t => t.Status == "Expired", $"token {token.TokenId} expired");
+
+        var refused = await booking.ReserveRawAsync(userId, (await booking.SeatAsync("T7")).Id, admitted.EntryPass);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await refused.Content.ReadAsStringAsync());
+        Assert.That((await booking.SeatAsync("T7")).Status, Is.EqualTo("Available"));
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var requeued = (await again.Content.ReadFromJsonAsync<TokenService.Queue.QueueTokenResponse>())!;
+        Assert.That(requeued.TokenId, Is.EqualTo(token.TokenId));
+        Assert.That(requeued.Status, Is.AnyOf("Waiting", "Admitted"), "back in the queue (or already admitted again)");
     }
 
     [Test]
