@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # (make test TEST_ARGS='--filter Category=Unit', make down INFRA=1) or the environment.
 export TEST_ARGS
 export INFRA
-.PHONY: help up down test infra build
+.PHONY: help up down test infra build demo
 
 help:
 	@echo "ConcertBooking make targets:"
@@ -16,6 +16,7 @@ help:
 	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
 	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
 	@echo "  make build              Release build of ConcertBooking.sln"
+	@echo "  make demo               the booking flow with curl against the running system (after make up)"
 	@echo "  make help               this list"
 
 up:
@@ -32,3 +33,6 @@ infra:
 
 build:
 	@bash scripts/build.sh
+
+demo:
+	@bash scripts/demo.sh
