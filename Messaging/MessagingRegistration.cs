@@ -104,6 +104,12 @@ public static class MessagingRegistration
         this IBusRegistrationConfigurator bus, ConsumerOptions options)
         where TDbContext : DbContext
     {
+        // What the inbox filter resolves, so that a bus configured without AddMessaging (a test harness) works too.
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddMetrics();
+        bus.TryAddSingleton<MessagingMetrics>();
+        bus.TryAddSingleton<RecentActivity>();
+        bus.TryAddSingleton<ReceiveEndpoints>();
         bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
         {
             context.GetService<ReceiveEndpoints>()?.Add(queue);

@@ -162,6 +162,8 @@ public sealed class FaultInjectionTests
             var skipped = await Eventually.Until(() => system.VirtualHost.MessagesInQueueAsync("concert-project-user-created_skipped"),
                 n => n >= 1, "the unknown type set aside in the skipped queue", TimeSpan.FromSeconds(30));
             Assert.That(skipped, Is.EqualTo(1));
+            var metrics = await ops.GetStringAsync("/metrics");
+            Assert.That(metrics, Does.Contain("messaging_masstransit_receive"), "MassTransit's own meter, on a service in its own process");
         });
     }
 

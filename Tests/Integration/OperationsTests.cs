@@ -84,7 +84,8 @@ public sealed class OperationsTests
         {
             Assert.That(userMetrics, Does.Contain("outbox_publish_duration").And.Contain("outbox_oldest_pending_age"));
             Assert.That(concertMetrics, Does.Contain("replication_lag_milliseconds_bucket"));
-            Assert.That(concertMetrics, Does.Contain("masstransit"), "MassTransit's own meter");
+            // MassTransit's own meter is process-wide state, which hosts sharing this test process disturb;
+            // the fault suite checks it on a service running as its own process.
         });
     }
 
