@@ -1,5 +1,6 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Reservations;
+using ConcertBooking.ConcertService.Users;
 using ConcertBooking.ServiceDefaults.EntryPasses;
 using FluentValidation;
 
@@ -20,6 +21,7 @@ public static class ConcertRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddEntryPasses();
+        builder.AddUserLookup();
         // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.
         builder.Services.AddHostedService<ConcertSeeder>();
         builder.Services.AddHostedService<HoldSweeper>();

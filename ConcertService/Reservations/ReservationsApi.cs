@@ -1,5 +1,6 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.ConcertService.Users;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.ServiceDefaults;
@@ -27,14 +28,18 @@ public static class ReservationsApi
 
     internal static async Task<Results<Created<ReservationResponse>, ProblemHttpResult>> ReserveSeat(
         ReserveSeatRequest request, [FromHeader(Name = EntryPassHeader)] string? entryPass,
-        ConcertDbContext db, IOutbox outbox, EntryPassCodec passes, IOptions<ReservationOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        ConcertDbContext db, IOutbox outbox, IUserLookup users, EntryPassCodec passes, IOptions<ReservationOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = request.UserId!.Value;
         var seatId = request.SeatId!.Value;
-        if (!await db.IsKnownAsync(userId, cancellationToken))
+        switch (await users.FindAsync(userId, cancellationToken))
         {
-            return KnownUsers.UnknownUser(userId);
+            case UserLookupResult.Unknown:
+                return KnownUsers.UnknownUser(userId);
+            case UserLookupResult.Unavailable:
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "User lookup unavailable",
+                    detail: "UserService did not answer the user lookup (UserLookup:Mode=Http); the default Replica mode does not depend on it.");
         }
 
         var seat = await db.Seats.AsNoTracking().FirstOrDefaultAsync(s => s.Id == seatId, cancellationToken);
