@@ -27,6 +27,24 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public string VirtualHost { get; }
 
+    public static readonly Guid ConcertId = Guid.Parse("be4c0000-0000-4000-8000-000000000001");
+
+    public const string SigningKey = "bench-only-entry-pass-signing-key-0123456789abcdef";
+
+    /// <summary>A concert with enough seats for the reservation phase, and the key its entry passes are signed with.</summary>
+    public static readonly KeyValuePair<string, string>[] ConcertSettings =
+    [
+        new("Concerts__Demo__2__Id", ConcertId.ToString()),
+        new("Concerts__Demo__2__Name", "Benchmark"),
+        new("Concerts__Demo__2__Venue", "Loopback"),
+        new("Concerts__Demo__2__StartsAt", "2030-01-01T20:00:00+00:00"),
+        .. "ABCDEFGH".Select((row, i) => new KeyValuePair<string, string>($"Concerts__Demo__2__Rows__{i}", row.ToString())),
+        new("Concerts__Demo__2__SeatsPerRow", "100"),
+        new("Concerts__Demo__2__Price", "10"),
+        new("EntryPass__SigningKey", SigningKey),
+        new("Reservations__HoldTime", "01:00:00"),
+    ];
+
     public Dictionary<string, ServiceLauncher> Services { get; } = [];
 
     public ServiceLauncher Users => Services["users"];
@@ -44,7 +62,7 @@ internal sealed class BenchSystem : IAsyncDisposable
 
         foreach (var service in Replicas)
         {
-            await system.StartServiceAsync(service, [], cancellationToken);
+            await system.StartServiceAsync(service, service == "concert" ? ConcertSettings : [], cancellationToken);
         }
 
         await system.StartServiceAsync("users", [], cancellationToken);

@@ -25,9 +25,11 @@ internal sealed record RelayPhase(int Instances, int Rows, double Seconds, doubl
 
 internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup);
 
+internal sealed record ReservationPhase(string UserLookup, string UserService, long Requests, long Errors, Percentiles LatencyMs);
+
 internal sealed record BenchReport(
     DateTimeOffset At, string Machine, int Cores, double MemoryGiB, string Transport, string Database, bool Quick,
-    List<RatePhase> Rates, MaxPhase Max, List<RelayPhase> Relay, CpuPhase Cpu, List<string> Notes);
+    List<RatePhase> Rates, MaxPhase Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase Cpu, List<string> Notes);
 
 /// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
 internal sealed class Benchmarks(BenchSystem system, bool quick)
@@ -74,6 +76,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
         }
 
         var max = await MaxSustainedAsync(cancellationToken);
+        var reservations = await ReservationsAsync(cancellationToken);
         var relay = new List<RelayPhase>
         {
             await RelayAsync(1, quick ? 5_000 : 50_000, cancellationToken),
@@ -84,7 +87,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
         var memoryGiB = double.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024;
         return new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Math.Round(memoryGiB, 1),
-            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, relay, cpu!, notes);
+            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, reservations, relay, cpu!, notes);
     }
 
     /// <summary>An open-loop load: requests start on schedule whether or not earlier ones finished.</summary>
@@ -198,6 +201,82 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
         Console.WriteLine($"Max sustained: {result.SignupsPerSecond:0}/s with {clients} clients, replicas drained {drain:0.0} s after the load");
         return result;
     }
+
+    /// <summary>
+    /// Reservation latency with the user checked in the local replica (the design) and by a synchronous call to
+    /// UserService (UserLookup:Mode=Http, the design it replaces), with UserService healthy, 200 ms slow, and stopped.
+    /// </summary>
+    private async Task<List<ReservationPhase>> ReservationsAsync(CancellationToken cancellationToken)
+    {
+        var perScenario = quick ? 20 : 100;
+        var user = await _client.PostAsJsonAsync("/users", new { name = "bench-res-0", email = $"res.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+        var userId = (await user.Content.ReadFromJsonAsync<IdOnly>(cancellationToken))!.Id;
+        await DrainAsync("res", cancellationToken);
+        var codec = new ServiceDefaults.EntryPasses.EntryPassCodec(
+            Microsoft.Extensions.Options.Options.Create(new ServiceDefaults.EntryPasses.EntryPassOptions { SigningKey = BenchSystem.SigningKey }), TimeProvider.System);
+        var pass = codec.Sign(new ServiceDefaults.EntryPasses.EntryPassClaims(userId, BenchSystem.ConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1)));
+
+        await using var slowUsers = new DelayProxy(system.Users.Port);
+        var httpConcert = await system.StartServiceAsync("concert",
+        [
+            .. BenchSystem.ConcertSettings,
+            new("UserLookup__Mode", "Http"),
+            new("UserLookup__UserServiceUrl", $"http://127.0.0.1:{slowUsers.Port}"),
+        ], cancellationToken, name: "concert-http");
+        using var replicaClient = new HttpClient { BaseAddress = system.Services["concert"].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var httpClient = new HttpClient { BaseAddress = httpConcert.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var seats = new Queue<Guid>((await replicaClient.GetFromJsonAsync<List<SeatOnly>>($"/concerts/{BenchSystem.ConcertId}/seats", cancellationToken))!
+            .Where(s => s.Status == "Available").Select(s => s.Id));
+
+        var phases = new List<ReservationPhase>();
+        foreach (var condition in new[] { "healthy", "slow 200 ms", "stopped" })
+        {
+            if (condition == "slow 200 ms")
+            {
+                slowUsers.Delay = TimeSpan.FromMilliseconds(200);
+            }
+            else if (condition == "stopped")
+            {
+                slowUsers.Delay = TimeSpan.Zero;
+                await system.StopServiceAsync("users");
+            }
+
+            foreach (var (mode, client) in new[] { ("Replica", replicaClient), ("Http", httpClient) })
+            {
+                var histogram = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
+                long errors = 0;
+                for (var i = 0; i < perScenario + 10; i++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { userId, seatId = seats.Dequeue() }) };
+                    request.Headers.Add("X-Entry-Pass", pass);
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await client.SendAsync(request, cancellationToken);
+                    if (i < 10)
+                    {
+                        continue; // warm-up of this path
+                    }
+
+                    histogram.RecordValue(Math.Max(1, Stopwatch.GetElapsedTime(started).Ticks));
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        errors++;
+                    }
+                }
+
+                var phase = new ReservationPhase(mode, condition, perScenario, errors, Percentiles.From(histogram, TimeSpan.TicksPerMillisecond));
+                phases.Add(phase);
+                Console.WriteLine($"Reservations, {mode} lookup, UserService {condition}: p50 {phase.LatencyMs.P50:0.0} ms, p99 {phase.LatencyMs.P99:0.0} ms, {errors}/{perScenario} errors");
+            }
+        }
+
+        await system.StopServiceAsync("concert-http");
+        await system.StartServiceAsync("users", [], cancellationToken);
+        return phases;
+    }
+
+    private sealed record IdOnly(Guid Id);
+
+    private sealed record SeatOnly(Guid Id, string Status);
 
     /// <summary>Pre-filled outbox rows to broker-confirmed, with the replicas stopped so only the relay is measured.</summary>
     private async Task<RelayPhase> RelayAsync(int instances, int rows, CancellationToken cancellationToken)

@@ -63,6 +63,10 @@ internal static class ReportWriter
             <h2>Maximum sustained</h2><p>{report.Max.SignupsPerSecond:0} signups/s with {report.Max.Clients} closed-loop clients
             (latency p99 {report.Max.SignupLatencyMs.P99:0.0} ms); replicas drained {report.Max.DrainSeconds:0.0} s after the load
             ({(report.Max.ReplicasKeptUp ? "kept up" : "fell behind")}).</p>
+            <h2>Reservation latency: local replica vs synchronous call to UserService</h2>
+            <table><tr><th>user lookup</th><th>UserService</th><th>p50 ms</th><th>p95</th><th>p99</th><th>max</th><th>errors</th></tr>
+            {string.Concat(report.Reservations.Select(r => $"<tr><td>{r.UserLookup}</td><td>{r.UserService}</td><td>{r.LatencyMs.P50:0.0}</td><td>{r.LatencyMs.P95:0.0}</td><td>{r.LatencyMs.P99:0.0}</td><td>{r.LatencyMs.Max:0.0}</td><td>{r.Errors}/{r.Requests}</td></tr>"))}
+            </table>
             <h2>Relay</h2><table><tr><th>instances</th><th>rows</th><th>seconds</th><th>events/s</th><th>published more than once</th></tr>
             """);
         foreach (var relay in report.Relay)
