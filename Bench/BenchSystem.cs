@@ -60,12 +60,21 @@ internal sealed class BenchSystem : IAsyncDisposable
             system._databases[service] = $"bench_{system._stamp}_{service}";
         }
 
-        foreach (var service in Replicas)
+        try
         {
-            await system.StartServiceAsync(service, service == "concert" ? ConcertSettings : [], cancellationToken);
+            foreach (var service in Replicas)
+            {
+                await system.StartServiceAsync(service, service == "concert" ? ConcertSettings : [], cancellationToken);
+            }
+
+            await system.StartServiceAsync("users", [], cancellationToken);
+        }
+        catch
+        {
+            await system.DisposeAsync(); // no process may outlive a failed start
+            throw;
         }
 
-        await system.StartServiceAsync("users", [], cancellationToken);
         Console.WriteLine($"System up: vhost {system.VirtualHost}, UserService on {system.Users.BaseAddress}");
         return system;
     }

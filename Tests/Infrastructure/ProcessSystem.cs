@@ -47,10 +47,18 @@ public sealed class ProcessSystem : IAsyncDisposable
             system._services[service] = new ServiceProcess(project, environment);
         }
 
-        // Replicas first, so their queues are bound before UserService publishes.
-        await Task.WhenAll(ReplicaNames.Select(name => system._services[name].StartAsync()));
-        await system._services["users"].StartAsync();
-        return system;
+        try
+        {
+            // Replicas first, so their queues are bound before UserService publishes.
+            await Task.WhenAll(ReplicaNames.Select(name => system._services[name].StartAsync()));
+            await system._services["users"].StartAsync();
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync(); // no process may outlive a failed start
+            throw;
+        }
     }
 
     public async Task<long> CountAsync(string service, string sql)
