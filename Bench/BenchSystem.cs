@@ -95,8 +95,8 @@ internal sealed class BenchSystem : IAsyncDisposable
         }
 
         var launcher = new ServiceLauncher(_root, project, environment);
+        Services[name ?? service] = launcher; // registered first, so that disposal stops it even if it never got ready
         await launcher.StartAsync(cancellationToken);
-        Services[name ?? service] = launcher;
         return launcher;
     }
 
