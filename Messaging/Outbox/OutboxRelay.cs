@@ -159,7 +159,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
 
                 message.Attempts++;
                 message.DispatchedAt = timeProvider.GetUtcNow();
-                metrics.Published(message.MessageType, timeProvider.GetElapsedTime(started));
+                metrics.Published(MessageTypes.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
                 published++;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -174,9 +174,9 @@ internal sealed partial class OutboxRelay<TDbContext>(
                     : $"{exception.GetType().FullName}: {exception.Message}", 2000);
                 var delay = Backoff(message.Attempts);
                 message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
-                metrics.PublishFailed(message.MessageType);
+                metrics.PublishFailed(MessageTypes.ShortName(message.MessageType));
                 recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
-                    message.MessageType.Split(',')[0], message.LastError));
+                    MessageTypes.ShortName(message.MessageType), message.LastError));
                 LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
                 break; // the rest of this key waits, so its order holds
             }
