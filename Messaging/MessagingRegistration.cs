@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.Messaging.Inbox;
+using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Transport;
 using MassTransit;
@@ -35,7 +36,11 @@ public static class MessagingRegistration
         services.TryAddSingleton<OutboxSignal>();
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
 
-        services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        if (options.Transport != MessagingTransport.Kafka)
+        {
+            services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        }
+
         if (options.Outbox.RelayEnabled)
         {
             services.AddHostedService<OutboxRelay<TDbContext>>();
@@ -67,10 +72,21 @@ public static class MessagingRegistration
                 case MessagingTransport.InMemory:
                     bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
                     break;
+                case MessagingTransport.Kafka:
+                    // Kafka records reach the consumers through the mediator (AddKafkaTransport). An in-memory bus
+                    // without endpoints stays so that IBus, its health check and the consumer registrations above
+                    // exist exactly as on the other transports; nothing is sent through it.
+                    bus.UsingInMemory((_, _) => { });
+                    break;
                 default:
                     throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
             }
         });
+
+        if (options.Transport == MessagingTransport.Kafka)
+        {
+            services.AddKafkaTransport<TDbContext>(options.Consumers);
+        }
 
         return builder;
     }
@@ -87,18 +103,25 @@ public static class MessagingRegistration
         bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
         {
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-            endpoint.UseMessageRetry(retry =>
-            {
-                retry.Handle<Exception>(DatabaseProviders.IsTransient);
-                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-            });
-            endpoint.UseMessageRetry(retry =>
-            {
-                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
-                retry.Intervals(Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i)).ToArray());
-            });
-            endpoint.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
+            UseInboxAndRetries<TDbContext>(endpoint, options);
         });
         return bus;
+    }
+
+    /// <summary>The retry policy and the inbox of a receive endpoint, or of the Kafka transport's mediator (one too).</summary>
+    internal static void UseInboxAndRetries<TDbContext>(IReceiveEndpointConfigurator configurator, ConsumerOptions options)
+        where TDbContext : DbContext
+    {
+        configurator.UseMessageRetry(retry =>
+        {
+            retry.Handle<Exception>(DatabaseProviders.IsTransient);
+            retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
+        });
+        configurator.UseMessageRetry(retry =>
+        {
+            retry.Ignore<Exception>(DatabaseProviders.IsTransient);
+            retry.Intervals(Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i)).ToArray());
+        });
+        configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
     }
 }

@@ -1,0 +1,162 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Kafka;
+
+/// <summary>Client configurations from <see cref="KafkaOptions"/>, so producer, consumer and admin client agree.</summary>
+internal static class KafkaClientConfig
+{
+    public static T Apply<T>(T config, MessagingOptions options) where T : ClientConfig
+    {
+        config.BootstrapServers = options.Kafka.BootstrapServers;
+        config.ClientId = $"{options.ServiceName}-{Environment.MachineName}";
+        foreach (var (key, value) in options.Kafka.Client)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+}
+
+/// <summary>
+/// The one producer of a process, shared by the relay and the dead-letter writer: idempotent with acks=all, so a
+/// retried send is written once and in order per partition, and a delivery report means every in-sync replica has it.
+/// </summary>
+internal sealed partial class KafkaProducerHost : IDisposable
+{
+    private readonly ILogger<KafkaProducerHost> _logger;
+
+    public KafkaProducerHost(IOptions<MessagingOptions> options, ILogger<KafkaProducerHost> logger)
+    {
+        _logger = logger;
+        var config = KafkaClientConfig.Apply(new ProducerConfig
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = (int)options.Value.Kafka.MessageTimeout.TotalMilliseconds,
+            LingerMs = 2,
+        }, options.Value);
+        Producer = new ProducerBuilder<string?, byte[]>(config)
+            .SetErrorHandler((_, error) => LogClientError(_logger, error.Code, error.Reason, error.IsFatal))
+            .Build();
+    }
+
+    public IProducer<string?, byte[]> Producer { get; }
+
+    public void Dispose()
+    {
+        // Records still queued were not confirmed, so their outbox rows are still pending: nothing is lost here.
+        Producer.Flush(TimeSpan.FromSeconds(5));
+        Producer.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
+    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason, bool isFatal);
+}
+
+/// <summary>Creates missing topics where the broker allows it, once per topic and process.</summary>
+internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options, ILogger<KafkaTopicAdmin> logger) : IDisposable
+{
+    private readonly KafkaOptions _options = options.Value.Kafka;
+    private readonly HashSet<string> _ensured = [];
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Lazy<IAdminClient> _admin = new(() =>
+        new AdminClientBuilder(KafkaClientConfig.Apply(new AdminClientConfig(), options.Value)).Build());
+
+    public async Task EnsureAsync(IReadOnlyCollection<string> topics, CancellationToken cancellationToken)
+    {
+        if (!_options.CreateTopics)
+        {
+            return;
+        }
+
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var missing = topics.Where(t => !_ensured.Contains(t)).Distinct().ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            // Asking for metadata first keeps creation off the common path, and works where CreateTopics is refused.
+            var existing = await Task.Run(() => ExistingTopics(), cancellationToken);
+            var toCreate = missing.Where(t => !existing.Contains(t)).ToList();
+            if (toCreate.Count > 0)
+            {
+                await CreateAsync(toCreate, existing);
+            }
+
+            _ensured.UnionWith(missing);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private HashSet<string> ExistingTopics()
+    {
+        try
+        {
+            return _admin.Value.GetMetadata(_options.AdminTimeout).Topics
+                .Where(t => t.Error.Code == ErrorCode.NoError)
+                .Select(t => t.Topic)
+                .ToHashSet();
+        }
+        catch (KafkaException exception)
+        {
+            LogMetadataFailed(logger, exception, _options.BootstrapServers);
+            return [];
+        }
+    }
+
+    private async Task CreateAsync(List<string> topics, HashSet<string> existing)
+    {
+        try
+        {
+            await _admin.Value.CreateTopicsAsync(
+                topics.Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor }),
+                new CreateTopicsOptions { RequestTimeout = _options.AdminTimeout, OperationTimeout = _options.AdminTimeout });
+            LogCreated(logger, string.Join(", ", topics), _options.Partitions, _options.ReplicationFactor);
+        }
+        catch (CreateTopicsException exception)
+        {
+            foreach (var result in exception.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)))
+            {
+                LogCreateRefused(logger, result.Topic, result.Error.Code, result.Error.Reason);
+            }
+        }
+        catch (KafkaException exception)
+        {
+            // Managed clusters often forbid CreateTopics: the topics are then provisioned by their operators, or the
+            // broker auto-creates them. Either way this service can run, so it says so and goes on.
+            LogCreateFailed(logger, exception, string.Join(", ", topics.Where(t => !existing.Contains(t))));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_admin.IsValueCreated)
+        {
+            _admin.Value.Dispose();
+        }
+
+        _lock.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Kafka topics {Topics} ({Partitions} partitions, replication factor {ReplicationFactor})")]
+    private static partial void LogCreated(ILogger logger, string topics, int partitions, short replicationFactor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka refused to create topic {Topic}: {Code} {Reason}; continuing, it must be created by an operator or auto-created")]
+    private static partial void LogCreateRefused(ILogger logger, string topic, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create Kafka topics {Topics} (the broker refused or did not answer CreateTopics); continuing, they must exist or be auto-created")]
+    private static partial void LogCreateFailed(ILogger logger, Exception exception, string topics);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read Kafka topic metadata from {BootstrapServers}")]
+    private static partial void LogMetadataFailed(ILogger logger, Exception exception, string bootstrapServers);
+}
