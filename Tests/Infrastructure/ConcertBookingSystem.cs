@@ -1,4 +1,5 @@
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
@@ -17,6 +18,8 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     private ConcertBookingSystem(RabbitMqVirtualHost virtualHost, SystemOptions options)
     {
         VirtualHost = virtualHost;
+        Kafka = options.Transport == MessagingTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
+        options = Kafka is null ? options : options.WithKafka(Kafka);
         Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, options), options.TestServices?.Invoke("users"));
         Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, options), options.TestServices?.Invoke("concert"));
         Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, options), options.TestServices?.Invoke("payment"));
@@ -24,6 +27,9 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     }
 
     public RabbitMqVirtualHost VirtualHost { get; }
+
+    /// <summary>The Kafka cluster (mock or real) when the system runs on Kafka.</summary>
+    public KafkaTestCluster? Kafka { get; }
 
     public ServiceHost<UserDbContext> Users { get; }
 
@@ -101,6 +107,7 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         await Payment.DisposeAsync();
         await Token.DisposeAsync();
         await VirtualHost.DisposeAsync();
+        Kafka?.Dispose();
     }
 }
 
@@ -114,4 +121,24 @@ public sealed class SystemOptions
 
     /// <summary>Extra configuration per service name ("users", "concert", "payment", "token").</summary>
     public Func<string, IEnumerable<KeyValuePair<string, string?>>> Settings { get; init; } = _ => [];
+
+    /// <summary>The broker the services talk to: the real local RabbitMQ, or Kafka (librdkafka's mock cluster or a real one).</summary>
+    public MessagingTransport Transport { get; init; } = MessagingTransport.RabbitMq;
+
+    /// <summary>Brokers of the Kafka mock cluster.</summary>
+    public int KafkaBrokers { get; init; } = 1;
+
+    /// <summary>The Kafka settings go first, so that a test's own settings still override them.</summary>
+    internal SystemOptions WithKafka(KafkaTestCluster kafka)
+    {
+        var own = Settings;
+        return new SystemOptions
+        {
+            RabbitMqPort = RabbitMqPort,
+            TestServices = TestServices,
+            Transport = Transport,
+            KafkaBrokers = KafkaBrokers,
+            Settings = service => [.. kafka.Settings(service), .. own(service)],
+        };
+    }
 }
