@@ -59,19 +59,21 @@ internal sealed partial class KafkaRecordHandler(
         message = null!;
         messageType = null!;
         messageId = Guid.Empty;
-        if (!subscriptions.MessageTypes.TryGetValue(record.Topic, out var topicType))
+        if (!subscriptions.MessageTypes.TryGetValue(record.Topic, out var topicTypes))
         {
             problem = new UnknownMessageTypeException($"No consumer in this service reads topic '{record.Topic}'.");
             return false;
         }
 
-        // The header names the CLR type, as in the outbox; a record without it is read as the topic's type.
+        // The header names the CLR type, as in the outbox; a record without it is read as the topic's only type.
         var typeName = Header(record, KafkaHeaders.MessageType);
-        var resolved = typeName is null ? topicType : Type.GetType(typeName, throwOnError: false);
-        if (resolved is null || !topicType.IsAssignableFrom(resolved))
+        var resolved = typeName is null
+            ? topicTypes.Count == 1 ? topicTypes[0] : null
+            : Type.GetType(typeName, throwOnError: false);
+        if (resolved is null || !topicTypes.Any(t => t.IsAssignableFrom(resolved)))
         {
             problem = new UnknownMessageTypeException(
-                $"Message type '{typeName}' is unknown here or is not a {topicType.Name} (topic '{record.Topic}').");
+                $"Message type '{typeName}' is unknown here or not consumed from topic '{record.Topic}' ({string.Join(", ", topicTypes.Select(t => t.Name))}).");
             return false;
         }
 

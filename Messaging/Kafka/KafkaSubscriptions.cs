@@ -2,7 +2,11 @@ using MassTransit;
 
 namespace ConcertBooking.Messaging.Kafka;
 
-/// <summary>The topics this service consumes: one per message type that one of its consumers handles.</summary>
+/// <summary>
+/// The topics this service consumes and the message types each carries. By default a topic per type; topic
+/// overrides may route several types to one topic (say all user events to <c>user.events</c>), which is what keeps
+/// the order of one key across those types, since Kafka orders only within a partition of one topic.
+/// </summary>
 internal sealed class KafkaSubscriptions
 {
     public KafkaSubscriptions(IEnumerable<Type> consumerTypes, KafkaTopics topics)
@@ -12,9 +16,10 @@ internal sealed class KafkaSubscriptions
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
             .Select(i => i.GetGenericArguments()[0])
             .Distinct()
-            .ToDictionary(topics.For);
+            .GroupBy(topics.For)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Type>)[.. g]);
     }
 
-    /// <summary>Message type by topic.</summary>
-    public IReadOnlyDictionary<string, Type> MessageTypes { get; }
+    /// <summary>Consumed message types by topic.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Type>> MessageTypes { get; }
 }

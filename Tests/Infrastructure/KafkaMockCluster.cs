@@ -69,9 +69,14 @@ public sealed class KafkaMockCluster : IDisposable
         }
     }
 
+    public const short ProduceApi = 0;
+    public const short OffsetCommitApi = 8;
+
     /// <summary>The next <paramref name="errors"/>.Length requests of that API (e.g. 0 = Produce) fail with these codes.</summary>
     public void PushRequestErrors(short apiKey, params ErrorCode[] errors) =>
         Functions.Value.PushRequestErrors(_cluster, apiKey, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
+
+    public void ClearRequestErrors(short apiKey) => Functions.Value.ClearRequestErrors(_cluster, apiKey);
 
     public void Dispose() => _owner.Dispose();
 
@@ -109,6 +114,9 @@ public sealed class KafkaMockCluster : IDisposable
         public delegate void PushRequestErrorsFn(IntPtr cluster, short apiKey, nuint count, int[] errors);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void ClearRequestErrorsFn(IntPtr cluster, short apiKey);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void DelayFn(IntPtr cluster, int delayMs);
 
         public required HandleMockClusterFn HandleMockCluster { get; init; }
@@ -117,6 +125,7 @@ public sealed class KafkaMockCluster : IDisposable
         public required BrokerFn BrokerSetDown { get; init; }
         public required BrokerFn BrokerSetUp { get; init; }
         public required PushRequestErrorsFn PushRequestErrors { get; init; }
+        public required ClearRequestErrorsFn ClearRequestErrors { get; init; }
         public required DelayFn InitialRebalanceDelay { get; init; }
 
         public static Native Load()
@@ -131,6 +140,7 @@ public sealed class KafkaMockCluster : IDisposable
                 BrokerSetDown = Get<BrokerFn>("rd_kafka_mock_broker_set_down"),
                 BrokerSetUp = Get<BrokerFn>("rd_kafka_mock_broker_set_up"),
                 PushRequestErrors = Get<PushRequestErrorsFn>("rd_kafka_mock_push_request_errors_array"),
+                ClearRequestErrors = Get<ClearRequestErrorsFn>("rd_kafka_mock_clear_request_errors"),
                 InitialRebalanceDelay = Get<DelayFn>("rd_kafka_mock_group_initial_rebalance_delay_ms"),
             };
         }
@@ -175,6 +185,9 @@ public sealed class KafkaTestCluster : IDisposable
 
     public const int Partitions = 4;
 
+    /// <summary>A topic tests can route all user events to (topic overrides), so one user's events share a partition.</summary>
+    public const string SharedUserTopic = "user.events";
+
     public static KafkaTestCluster Create(int mockBrokers = 1)
     {
         if (TestEnvironment.KafkaBootstrapServers is { } real)
@@ -193,6 +206,9 @@ public sealed class KafkaTestCluster : IDisposable
             mock.CreateTopic(topic, Partitions, mockBrokers);
             mock.CreateTopic(topic + ".dlt", Partitions, mockBrokers);
         }
+
+        mock.CreateTopic(cluster.Topic(SharedUserTopic), Partitions, mockBrokers);
+        mock.CreateTopic(cluster.Topic(SharedUserTopic) + ".dlt", Partitions, mockBrokers);
 
         return cluster;
     }
@@ -216,6 +232,43 @@ public sealed class KafkaTestCluster : IDisposable
         new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.200"),
         new("Messaging:Outbox:PublishTimeout", "00:00:05"),
     ];
+
+    /// <summary>Writes a record as any producer could, bypassing the outbox: how tests inject poison.</summary>
+    public async Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
+        var kafkaHeaders = new Headers();
+        foreach (var (name, headerValue) in headers)
+        {
+            kafkaHeaders.Add(name, System.Text.Encoding.UTF8.GetBytes(headerValue));
+        }
+
+        await producer.ProduceAsync(new TopicPartition(topic, partition),
+            new Message<string, byte[]> { Key = key, Value = value, Headers = kafkaHeaders });
+    }
+
+    /// <summary>Every record of a topic from the beginning, read outside any group, until <paramref name="done"/> or the deadline.</summary>
+    public List<ConsumeResult<string?, byte[]>> ReadTopic(string topic, Func<List<ConsumeResult<string?, byte[]>>, bool> done, TimeSpan timeout)
+    {
+        using var consumer = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = $"{TopicPrefix}reader-{Guid.NewGuid():N}",
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var records = new List<ConsumeResult<string?, byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done(records) && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
+    }
 
     public void Dispose() => Mock?.Dispose();
 }
