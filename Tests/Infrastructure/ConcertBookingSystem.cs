@@ -1,5 +1,6 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
@@ -82,7 +83,10 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Database"] = PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service)),
+            ["ConnectionStrings:Database"] = options.Database == DatabaseProvider.SqlServer
+                ? SqlServerDatabases.ConnectionString(SqlServerDatabases.NewName(service))
+                : PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service)),
+            ["Database:Provider"] = options.Database.ToString(),
             ["Messaging:Transport"] = "RabbitMq",
             ["Messaging:RabbitMq:Host"] = TestEnvironment.RabbitMqHost,
             ["Messaging:RabbitMq:Port"] = (options.RabbitMqPort?.Invoke(service) ?? TestEnvironment.RabbitMqPort).ToString(),
@@ -125,6 +129,9 @@ public sealed class SystemOptions
     /// <summary>The broker the services talk to: the real local RabbitMQ, or Kafka (librdkafka's mock cluster or a real one).</summary>
     public MessagingTransport Transport { get; init; } = MessagingTransport.RabbitMq;
 
+    /// <summary>PostgreSQL locally; SQL Server where <c>CB_TEST_SQLSERVER</c> names one.</summary>
+    public DatabaseProvider Database { get; init; } = DatabaseProvider.Postgres;
+
     /// <summary>Brokers of the Kafka mock cluster.</summary>
     public int KafkaBrokers { get; init; } = 1;
 
@@ -137,6 +144,7 @@ public sealed class SystemOptions
             RabbitMqPort = RabbitMqPort,
             TestServices = TestServices,
             Transport = Transport,
+            Database = Database,
             KafkaBrokers = KafkaBrokers,
             Settings = service => [.. kafka.Settings(service), .. own(service)],
         };

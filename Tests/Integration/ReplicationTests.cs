@@ -4,6 +4,7 @@ using System.Text.Json;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Transport;
 using ConcertBooking.PaymentService.Data;
@@ -19,10 +20,12 @@ namespace ConcertBooking.Tests.Integration;
 /// UserService's events reach all three replicas through a real broker and PostgreSQL: the same tests on each
 /// transport (RabbitMQ locally; Kafka on librdkafka's mock cluster, or the cluster in KAFKA_BOOTSTRAP_SERVERS).
 /// </summary>
-[TestFixture(MessagingTransport.RabbitMq)]
-[TestFixture(MessagingTransport.Kafka)]
+[TestFixture(MessagingTransport.RabbitMq, DatabaseProvider.Postgres)]
+[TestFixture(MessagingTransport.Kafka, DatabaseProvider.Postgres)]
+[TestFixture(MessagingTransport.RabbitMq, DatabaseProvider.SqlServer)]
+[TestFixture(MessagingTransport.Kafka, DatabaseProvider.SqlServer)]
 [Category("Integration")]
-public sealed class ReplicationTests(MessagingTransport transport)
+public sealed class ReplicationTests(MessagingTransport transport, DatabaseProvider database)
 {
     private ConcertBookingSystem _system = null!;
     private HttpClient _users = null!;
@@ -30,13 +33,23 @@ public sealed class ReplicationTests(MessagingTransport transport)
     [OneTimeSetUp]
     public async Task StartSystem()
     {
-        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = transport });
+        if (database == DatabaseProvider.SqlServer && TestEnvironment.SqlServer is null)
+        {
+            Assert.Ignore("Needs a SQL Server (set CB_TEST_SQLSERVER to a connection string); none runs on this machine.");
+        }
+
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = transport, Database = database });
         _users = _system.Users.CreateClient();
     }
 
     [OneTimeTearDown]
     public async Task StopSystem()
     {
+        if (_system is null)
+        {
+            return; // ignored fixture
+        }
+
         _users.Dispose();
         await _system.DisposeAsync();
     }
