@@ -83,11 +83,16 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
             }
 
             // Asking for metadata first keeps creation off the common path, and works where CreateTopics is refused.
-            var existing = await Task.Run(() => ExistingTopics(), cancellationToken);
+            var existing = await Task.Run(ExistingTopics, cancellationToken);
+            if (existing is null)
+            {
+                return; // broker unreachable: try again on the next publish or start, rather than never
+            }
+
             var toCreate = missing.Where(t => !existing.Contains(t)).ToList();
             if (toCreate.Count > 0)
             {
-                await CreateAsync(toCreate, existing);
+                await CreateAsync(toCreate);
             }
 
             _ensured.UnionWith(missing);
@@ -98,7 +103,7 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
         }
     }
 
-    private HashSet<string> ExistingTopics()
+    private HashSet<string>? ExistingTopics()
     {
         try
         {
@@ -110,11 +115,11 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
         catch (KafkaException exception)
         {
             LogMetadataFailed(logger, exception, _options.BootstrapServers);
-            return [];
+            return null;
         }
     }
 
-    private async Task CreateAsync(List<string> topics, HashSet<string> existing)
+    private async Task CreateAsync(List<string> topics)
     {
         try
         {
@@ -134,9 +139,12 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
         {
             // Managed clusters often forbid CreateTopics: the topics are then provisioned by their operators, or the
             // broker auto-creates them. Either way this service can run, so it says so and goes on.
-            LogCreateFailed(logger, exception, string.Join(", ", topics.Where(t => !existing.Contains(t))));
+            LogCreateFailed(logger, exception, string.Join(", ", topics));
         }
     }
+
+    /// <summary>For the health check: whether the cluster answers a metadata request, and with how many brokers.</summary>
+    public int BrokersReachable(TimeSpan timeout) => _admin.Value.GetMetadata(timeout).Brokers.Count;
 
     public void Dispose()
     {

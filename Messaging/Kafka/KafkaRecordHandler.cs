@@ -67,10 +67,11 @@ internal sealed partial class KafkaRecordHandler(
 
         // The header names the CLR type, as in the outbox; a record without it is read as the topic's only type.
         var typeName = Header(record, KafkaHeaders.MessageType);
+        // Matched against the consumed types only: a header never makes this process load a type by name.
         var resolved = typeName is null
             ? topicTypes.Count == 1 ? topicTypes[0] : null
-            : Type.GetType(typeName, throwOnError: false);
-        if (resolved is null || !topicTypes.Any(t => t.IsAssignableFrom(resolved)))
+            : topicTypes.FirstOrDefault(t => MessageTypes.NameOf(t) == typeName);
+        if (resolved is null)
         {
             problem = new UnknownMessageTypeException(
                 $"Message type '{typeName}' is unknown here or not consumed from topic '{record.Topic}' ({string.Join(", ", topicTypes.Select(t => t.Name))}).");

@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConcertBooking.Messaging.Kafka;
 
@@ -46,6 +47,7 @@ internal static class KafkaRegistration
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddHostedService<KafkaConsumerService>();
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded, tags: ["ready"]);
         return services;
     }
 }

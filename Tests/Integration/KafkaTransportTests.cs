@@ -197,6 +197,8 @@ public sealed class KafkaTransportTests
         var burst = Task.WhenAll(Enumerable.Range(0, 30).Select(i => users.SignUpAsync($"Burst {i}")));
         mock.AllDown();
         var signedUp = await burst; // UserService keeps accepting: the events wait in its outbox
+        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Degraded",
+            "/health/ready to report Kafka degraded while the broker is down");
         await Eventually.Until(async () => (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Any(m => m.Attempts > 0 && m.DispatchedAt == null),
             "the relay to fail against the downed broker");
         mock.AllUp();
@@ -205,6 +207,8 @@ public sealed class KafkaTransportTests
         {
             await system.AllReplicasReachAsync(user.Id, version: 1, TimeSpan.FromSeconds(60));
         }
+
+        Assert.That(await KafkaCheckStatusAsync(users), Is.EqualTo("Healthy"));
 
         // A publish the relay gave up on during the outage may still have been delivered by the client later, so
         // replicas can be complete before the relay has re-published and marked every row: wait for both.
@@ -293,6 +297,12 @@ public sealed class KafkaTransportTests
     {
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Set<InboxMessage>().CountAsync();
+    }
+
+    private static async Task<string?> KafkaCheckStatusAsync(HttpClient client)
+    {
+        var report = await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>("/health/ready");
+        return report?["checks"]?["kafka"]?["status"]?.GetValue<string>();
     }
 
     private static string? Header(ConsumeResult<string?, byte[]> record, string name) =>
