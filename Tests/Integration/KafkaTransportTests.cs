@@ -147,6 +147,78 @@ public sealed class KafkaTransportTests
     }
 
     [Test]
+    public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_after_its_retries_and_the_partition_moves_on()
+    {
+        var kafka = _system.Kafka!;
+        var topic = kafka.Topic("user.created");
+        var failingId = Guid.CreateVersion7();
+        // Valid JSON of a known type, but the replica's name column holds 100 characters: the insert fails every time.
+        var failing = new UserCreated(Guid.CreateVersion7(), new string('x', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
+        var next = new UserCreated(Guid.CreateVersion7(), "Right behind", UserApiClient.UniqueEmail("behind"), 1, DateTimeOffset.UtcNow);
+        foreach (var (message, id) in new[] { (failing, failingId), (next, Guid.CreateVersion7()) })
+        {
+            await kafka.ProduceRawAsync(topic, partition: 0, message.UserId.ToString(),
+                Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(message, MessageSerialization.Options)),
+                new Dictionary<string, string>
+                {
+                    [KafkaHeaders.MessageId] = id.ToString(),
+                    [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+                });
+        }
+
+        await _system.AllReplicasReachAsync(next.UserId, version: 1);
+        var concertGroup = kafka.TopicPrefix + "concert";
+        var deadLetter = kafka.ReadTopic(topic + ".dlt",
+            records => records.Any(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup),
+            TimeSpan.FromSeconds(30))
+            .SingleOrDefault(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup);
+
+        Assert.That(deadLetter, Is.Not.Null, "the failing record in the dead-letter topic");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Header(deadLetter!, KafkaHeaders.ExceptionType), Is.EqualTo(typeof(DbUpdateException).FullName));
+            Assert.That(Header(deadLetter!, KafkaHeaders.ExceptionMessage), Is.Not.Empty);
+            Assert.That(Header(deadLetter!, KafkaHeaders.OriginalPartition), Is.EqualTo("0"));
+            Assert.That(await MessagingProbes.InboxEntriesAsync<ConcertDbContext>(_system.Concert.Services, failingId), Is.Zero, "its transaction rolled back");
+            Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, failing.UserId), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task A_service_stopped_gracefully_commits_the_offsets_of_what_it_handled()
+    {
+        // Periodic commits effectively off for the concert service: only the commit on shutdown can move its offsets.
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = MessagingTransport.Kafka,
+            Settings = service => service == "concert" ? [new("Messaging:Kafka:CommitInterval", "01:00:00")] : [],
+        });
+        using var users = system.Users.CreateClient();
+        var signedUp = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => users.SignUpAsync($"Graceful {i}")));
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1);
+        }
+
+        await system.Concert.DisposeAsync();
+
+        var kafka = system.Kafka!;
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = kafka.TopicPrefix + "concert", // only read from, never joined
+        }).Build();
+        var partitions = Enumerable.Range(0, KafkaTestCluster.Partitions).Select(p => new TopicPartition(kafka.Topic("user.created"), p)).ToList();
+        var committed = probe.Committed(partitions, TimeSpan.FromSeconds(10));
+        foreach (var partition in partitions)
+        {
+            var end = probe.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High;
+            var offset = committed.Single(c => c.TopicPartition == partition).Offset;
+            Assert.That(end == 0 ? 0 : offset.Value, Is.EqualTo(end.Value), $"{partition}: committed up to its end");
+        }
+    }
+
+    [Test]
     public async Task A_consumer_that_dies_before_committing_gets_the_records_again_and_the_inbox_absorbs_them()
     {
         RequireMock();
