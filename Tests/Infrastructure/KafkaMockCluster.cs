@@ -233,6 +233,21 @@ public sealed class KafkaTestCluster : IDisposable
         new("Messaging:Outbox:PublishTimeout", "00:00:05"),
     ];
 
+    /// <summary>
+    /// Waits until the topics exist with all their partitions: on a real cluster the services create them as they
+    /// start, and a test that writes to a partition directly must not race that.
+    /// </summary>
+    public async Task WaitForTopicsAsync(params string[] unprefixedTopics)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        await Eventually.Until(
+            () => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics
+                .Where(t => t.Error.Code == ErrorCode.NoError)
+                .ToDictionary(t => t.Topic, t => t.Partitions.Count)),
+            topics => unprefixedTopics.All(t => topics.TryGetValue(Topic(t), out var count) && count >= Partitions),
+            $"topics {string.Join(", ", unprefixedTopics)} to exist with {Partitions} partitions");
+    }
+
     /// <summary>Writes a record as any producer could, bypassing the outbox: how tests inject poison.</summary>
     public async Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers)
     {

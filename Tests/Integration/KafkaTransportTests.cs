@@ -35,6 +35,7 @@ public sealed class KafkaTransportTests
     {
         _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
         _users = _system.Users.CreateClient();
+        await _system.Kafka!.WaitForTopicsAsync("user.created", "user.created.dlt");
     }
 
     [OneTimeTearDown]
