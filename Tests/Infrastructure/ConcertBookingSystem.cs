@@ -112,6 +112,21 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         await Token.DisposeAsync();
         await VirtualHost.DisposeAsync();
         Kafka?.Dispose();
+
+        // Pools are per connection string and outlive the hosts: without this, every system a run starts keeps
+        // its idle connections for minutes, and a long run exhausts PostgreSQL's connection slots.
+        foreach (var settings in new[] { Users.Settings, Concert.Settings, Payment.Settings, Token.Settings })
+        {
+            var connectionString = settings["ConnectionStrings:Database"]!;
+            if (settings["Database:Provider"] == nameof(DatabaseProvider.SqlServer))
+            {
+                Microsoft.Data.SqlClient.SqlConnection.ClearPool(new Microsoft.Data.SqlClient.SqlConnection(connectionString));
+            }
+            else
+            {
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
+            }
+        }
     }
 }
 
