@@ -290,8 +290,10 @@ internal sealed partial class PartitionWorker : IDisposable
                     _concurrency.Release();
                 }
             }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            catch (Exception) when (_abort.IsCancellationRequested)
             {
+                // Aborted on revoke or shutdown, whatever the cancellation surfaced as: the record is not committed
+                // and comes again to the partition's next owner.
                 return;
             }
             catch (Exception exception)

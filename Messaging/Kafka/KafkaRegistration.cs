@@ -4,6 +4,7 @@ using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Kafka;
 
@@ -39,6 +40,7 @@ internal static class KafkaRegistration
                 MessagingRegistration.UseInboxAndRetries<TDbContext>(configurator, consumerOptions));
         });
 
+        services.AddSingleton<IValidateOptions<MessagingOptions>, KafkaOptionsValidation>();
         services.AddSingleton<KafkaTopics>();
         services.AddSingleton(provider => new KafkaSubscriptions(consumerTypes, provider.GetRequiredService<KafkaTopics>()));
         services.AddSingleton<KafkaProducerHost>();

@@ -36,3 +36,30 @@ public sealed class KafkaTopicsTests
         });
     }
 }
+
+[TestFixture]
+[Category("Unit")]
+public sealed class KafkaOptionsValidationTests
+{
+    [Test]
+    public void Nested_Kafka_settings_are_validated_when_Kafka_is_the_transport()
+    {
+        var validation = new KafkaOptionsValidation();
+        var invalid = new MessagingOptions
+        {
+            Transport = MessagingTransport.Kafka,
+            ServiceName = "concert",
+            Kafka = new KafkaOptions { Partitions = 0, SessionTimeout = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(3) },
+        };
+
+        var result = validation.Validate(null, invalid);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Failed, Is.True);
+            Assert.That(result.FailureMessage, Does.Contain("Partitions").And.Contain("HeartbeatInterval"));
+            Assert.That(validation.Validate(null, new MessagingOptions { Transport = MessagingTransport.Kafka, ServiceName = "x" }).Succeeded, Is.True);
+            Assert.That(validation.Validate(null, new MessagingOptions { Transport = MessagingTransport.RabbitMq, Kafka = invalid.Kafka }).Skipped, Is.True);
+        });
+    }
+}
