@@ -25,7 +25,7 @@ internal static class KafkaClientConfig
 /// The one producer of a process, shared by the relay and the dead-letter writer: idempotent with acks=all, so a
 /// retried send is written once and in order per partition, and a delivery report means every in-sync replica has it.
 /// </summary>
-internal sealed partial class KafkaProducerHost : IDisposable
+internal sealed class KafkaProducerHost : IDisposable
 {
     private readonly ILogger<KafkaProducerHost> _logger;
 
@@ -40,7 +40,8 @@ internal sealed partial class KafkaProducerHost : IDisposable
             LingerMs = 2,
         }, options.Value);
         Producer = new ProducerBuilder<string?, byte[]>(config)
-            .SetErrorHandler((_, error) => LogClientError(_logger, error.Code, error.Reason, error.IsFatal))
+            .SetErrorHandler((_, error) => KafkaClientLog.Error(_logger, "producer", error))
+            .SetLogHandler((_, message) => KafkaClientLog.Native(_logger, message))
             .Build();
     }
 
@@ -52,9 +53,58 @@ internal sealed partial class KafkaProducerHost : IDisposable
         Producer.Flush(TimeSpan.FromSeconds(5));
         Producer.Dispose();
     }
+}
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
-    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason, bool isFatal);
+/// <summary>
+/// librdkafka reports every failed connection attempt; it reconnects by itself, so only what needs a person is a
+/// warning: a fatal error, or all brokers down (which the readiness check shows as well).
+/// </summary>
+internal static partial class KafkaClientLog
+{
+    public static void Error(ILogger logger, string client, Error error)
+    {
+        if (error.IsFatal)
+        {
+            LogFatal(logger, client, error.Code, error.Reason);
+        }
+        else if (error.Code == ErrorCode.Local_AllBrokersDown)
+        {
+            LogAllBrokersDown(logger, client, error.Reason);
+        }
+        else
+        {
+            LogTransient(logger, client, error.Code, error.Reason);
+        }
+    }
+
+    /// <summary>librdkafka's own log lines into the service's logging, not onto stderr.</summary>
+    public static void Native(ILogger logger, LogMessage message)
+    {
+        // FAIL lines are failed connection attempts, also reported through the error handler (see Error above).
+        var level = message.Facility == "FAIL" ? LogLevel.Debug : message.Level switch
+        {
+            <= SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        if (logger.IsEnabled(level))
+        {
+            LogNative(logger, level, message.Name, message.Facility, message.Message);
+        }
+    }
+
+    [LoggerMessage(Message = "librdkafka {Name} {Facility}: {Text}")]
+    private static partial void LogNative(ILogger logger, LogLevel level, string name, string facility, string text);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka {Client} failed fatally ({Code}): {Reason}")]
+    private static partial void LogFatal(ILogger logger, string client, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Client}: {Reason}; reconnecting")]
+    private static partial void LogAllBrokersDown(ILogger logger, string client, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka {Client} error {Code}: {Reason} (librdkafka retries)")]
+    private static partial void LogTransient(ILogger logger, string client, ErrorCode code, string reason);
 }
 
 /// <summary>Creates missing topics where the broker allows it, once per topic and process.</summary>
@@ -64,7 +114,10 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
     private readonly HashSet<string> _ensured = [];
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Lazy<IAdminClient> _admin = new(() =>
-        new AdminClientBuilder(KafkaClientConfig.Apply(new AdminClientConfig(), options.Value)).Build());
+        new AdminClientBuilder(KafkaClientConfig.Apply(new AdminClientConfig(), options.Value))
+            .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "admin client", error))
+            .SetLogHandler((_, message) => KafkaClientLog.Native(logger, message))
+            .Build());
 
     public async Task EnsureAsync(IReadOnlyCollection<string> topics, CancellationToken cancellationToken)
     {

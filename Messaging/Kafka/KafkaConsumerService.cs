@@ -60,7 +60,8 @@ internal sealed partial class KafkaConsumerService(
             .SetPartitionsAssignedHandler((_, assigned) => Assign(assigned, groupId))
             .SetPartitionsRevokedHandler((c, revoked) => Stop(c, revoked.Select(p => p.TopicPartition), commit: true))
             .SetPartitionsLostHandler((c, lost) => Stop(c, lost.Select(p => p.TopicPartition), commit: false))
-            .SetErrorHandler((_, error) => LogClientError(logger, error.Code, error.Reason, error.IsFatal))
+            .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "consumer", error))
+            .SetLogHandler((_, message) => KafkaClientLog.Native(logger, message))
             .Build();
         consumer.Subscribe(subscribed);
         LogSubscribed(logger, groupId, string.Join(", ", subscribed));
@@ -211,9 +212,6 @@ internal sealed partial class KafkaConsumerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka offset commit failed ({Code}); retried at the next interval")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, ErrorCode code);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason} (fatal: {IsFatal})")]
-    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason, bool isFatal);
 }
 
 /// <summary>One assigned partition: its records, handled strictly one after another.</summary>
