@@ -75,8 +75,13 @@ public static class MessagingRegistration
                 case MessagingTransport.Kafka:
                     // Kafka records reach the consumers through the mediator (AddKafkaTransport). An in-memory bus
                     // without endpoints stays so that IBus, its health check and the consumer registrations above
-                    // exist exactly as on the other transports; nothing is sent through it.
-                    bus.UsingInMemory((_, _) => { });
+                    // exist exactly as on the other transports. Publishing on it would reach nobody, so it refuses:
+                    // events go through the outbox.
+                    bus.UsingInMemory((_, memory) =>
+                    {
+                        memory.ConfigurePublish(publish => publish.UseExecute(_ => throw OnlyThroughTheOutbox()));
+                        memory.ConfigureSend(send => send.UseExecute(_ => throw OnlyThroughTheOutbox()));
+                    });
                     break;
                 default:
                     throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
@@ -90,6 +95,9 @@ public static class MessagingRegistration
 
         return builder;
     }
+
+    private static NotSupportedException OnlyThroughTheOutbox() =>
+        new("With Messaging:Transport=Kafka the MassTransit bus carries nothing: add events to the IOutbox, whose relay publishes them to Kafka.");
 
     /// <summary>
     /// Every receive endpoint: the inbox around each consumer, bounded concurrency, and retries that give a

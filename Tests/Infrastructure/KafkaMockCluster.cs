@@ -200,7 +200,7 @@ public sealed class KafkaTestCluster : IDisposable
         // The mock refuses CreateTopics, so the topics the services would create are made here: one per event
         // contract (whichever services publish it) and its dead-letter topic.
         foreach (var topic in typeof(UserCreated).Assembly.GetExportedTypes()
-                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Namespace == typeof(UserCreated).Namespace)
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Namespace?.StartsWith(typeof(UserCreated).Namespace!, StringComparison.Ordinal) == true)
                      .Select(t => cluster.TopicPrefix + KafkaTopics.Derive(t.Name)))
         {
             mock.CreateTopic(topic, Partitions, mockBrokers);

@@ -333,6 +333,15 @@ public sealed class KafkaTransportTests
     }
 
     [Test]
+    public void Publishing_on_the_MassTransit_bus_is_refused_since_it_would_reach_nobody()
+    {
+        var bus = _system.Users.Services.GetRequiredService<IBus>();
+        var created = new UserCreated(Guid.CreateVersion7(), "Lost", "lost@example.com", 1, DateTimeOffset.UtcNow);
+
+        Assert.That(async () => await bus.Publish(created), Throws.InstanceOf<NotSupportedException>().With.Message.Contains("IOutbox"));
+    }
+
+    [Test]
     public async Task Missing_topics_are_created_at_start_on_a_real_cluster()
     {
         if (TestEnvironment.KafkaBootstrapServers is null)
