@@ -7,7 +7,8 @@ SHELL := /bin/bash
 # (make test TEST_ARGS='--filter Category=Unit', make down INFRA=1) or the environment.
 export TEST_ARGS
 export INFRA
-.PHONY: help up down test infra build
+export BENCH_ARGS
+.PHONY: help up down test infra build bench demo
 
 help:
 	@echo "ConcertBooking make targets:"
@@ -16,6 +17,8 @@ help:
 	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
 	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
 	@echo "  make build              Release build of ConcertBooking.sln"
+	@echo "  make bench              benchmark report: bench/results/<timestamp>.json + .html (BENCH_ARGS=--quick for a smoke run)"
+	@echo "  make demo               the booking flow with curl against the running system (after make up)"
 	@echo "  make help               this list"
 
 up:
@@ -32,3 +35,9 @@ infra:
 
 build:
 	@bash scripts/build.sh
+
+demo:
+	@bash scripts/demo.sh
+
+bench:
+	@bash scripts/bench.sh

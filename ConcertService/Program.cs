@@ -1,6 +1,11 @@
+using ConcertBooking.ConcertService;
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserReplica;
 
@@ -8,9 +13,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<ConcertDbContext, PostgresConcertDbContext, SqlServerConcertDbContext>();
 builder.AddUserReplica<ConcertDbContext>();
-builder.AddMessaging<ConcertDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddMessaging<ConcertDbContext>(bus =>
+{
+    bus.AddUserReplicaConsumers();
+    bus.AddConsumer<ConfirmReservation>();
+});
+builder.AddConcertDomain();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
+app.MapConcertsApi();
+app.MapReservationsApi();
 app.Run();

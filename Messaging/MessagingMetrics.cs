@@ -14,6 +14,7 @@ public sealed class MessagingMetrics
     private readonly Histogram<double> _publishDuration;
     private readonly Counter<long> _inboxDuplicates;
     private readonly Counter<long> _consumed;
+    private readonly Histogram<double> _replicationLag;
 
     public MessagingMetrics(IMeterFactory meterFactory)
     {
@@ -23,7 +24,25 @@ public sealed class MessagingMetrics
         _publishDuration = meter.CreateHistogram<double>("outbox.publish.duration", "ms", "Time from publish to broker confirmation.");
         _inboxDuplicates = meter.CreateCounter<long>("inbox.duplicates_dropped", "{message}", "Redelivered messages the inbox acknowledged without effect.");
         _consumed = meter.CreateCounter<long>("inbox.consumed", "{message}", "Messages handled and committed with their inbox entry.");
+        _replicationLag = meter.CreateHistogram<double>("replication.lag", "ms",
+            "From the event's outbox write to the consumer's commit.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000] });
+        Meter = meter;
     }
+
+    internal Meter Meter { get; }
+
+    internal void ObserveOutbox(Func<Operations.OutboxStatus?> latest)
+    {
+        Meter.CreateObservableGauge("outbox.pending", () => latest() is { } s ? [new Measurement<long>(s.Pending)] : Array.Empty<Measurement<long>>(),
+            "{message}", "Outbox messages not yet confirmed by the broker.");
+        Meter.CreateObservableGauge("outbox.oldest_pending_age",
+            () => latest() is { } s ? [new Measurement<double>(s.OldestPendingAge?.TotalSeconds ?? 0)] : Array.Empty<Measurement<double>>(),
+            "s", "Age of the oldest undispatched outbox message: grows when the relay is stuck.");
+    }
+
+    public void ReplicationLag(string consumer, TimeSpan lag) =>
+        _replicationLag.Record(Math.Max(0, lag.TotalMilliseconds), new KeyValuePair<string, object?>("consumer", consumer));
 
     public void Published(string messageType, TimeSpan duration)
     {

@@ -67,6 +67,9 @@ public sealed class OutboxOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(1);
 
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The service is not ready while an undispatched row is older than this: the relay is stuck.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public sealed class InboxOptions

@@ -1,6 +1,7 @@
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Transport;
 using MassTransit;
@@ -41,6 +42,22 @@ public static class MessagingRegistration
             services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
         }
 
+        services.TryAddSingleton<RecentActivity>();
+        services.TryAddSingleton<ReceiveEndpoints>();
+        services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
+        services.AddHostedService<OutboxMonitor>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
+        if (options.Transport == MessagingTransport.RabbitMq)
+        {
+            services.AddSingleton<IDeadLetters, RabbitMqDeadLetters>();
+        }
+        else
+        {
+            // Kafka's dead letters are in <topic>.dlt (docs/transports.md); listing and replaying them through
+            // IDeadLetters is not built yet.
+            services.AddSingleton<IDeadLetters, NoDeadLetters>();
+        }
+
         if (options.Outbox.RelayEnabled)
         {
             services.AddHostedService<OutboxRelay<TDbContext>>();
@@ -66,11 +83,16 @@ public static class MessagingRegistration
                             host.Password(settings.Password);
                             host.PublisherConfirmation = true;
                         });
+                        rabbit.UseInstrumentation(serviceName: options.ServiceName);
                         rabbit.ConfigureEndpoints(context);
                     });
                     break;
                 case MessagingTransport.InMemory:
-                    bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                    bus.UsingInMemory((context, memory) =>
+                    {
+                        memory.UseInstrumentation(serviceName: options.ServiceName);
+                        memory.ConfigureEndpoints(context);
+                    });
                     break;
                 case MessagingTransport.Kafka:
                     // Kafka records reach the consumers through the mediator (AddKafkaTransport). An in-memory bus
@@ -108,8 +130,15 @@ public static class MessagingRegistration
         this IBusRegistrationConfigurator bus, ConsumerOptions options)
         where TDbContext : DbContext
     {
-        bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+        // What the inbox filter resolves, so that a bus configured without AddMessaging (a test harness) works too.
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddMetrics();
+        bus.TryAddSingleton<MessagingMetrics>();
+        bus.TryAddSingleton<RecentActivity>();
+        bus.TryAddSingleton<ReceiveEndpoints>();
+        bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
         {
+            context.GetService<ReceiveEndpoints>()?.Add(queue);
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
             UseInboxAndRetries<TDbContext>(endpoint, options);
         });
@@ -120,16 +149,24 @@ public static class MessagingRegistration
     internal static void UseInboxAndRetries<TDbContext>(IReceiveEndpointConfigurator configurator, ConsumerOptions options)
         where TDbContext : DbContext
     {
-        configurator.UseMessageRetry(retry =>
+        if (options.TransientRetryLimit > 0)
         {
-            retry.Handle<Exception>(DatabaseProviders.IsTransient);
-            retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-        });
-        configurator.UseMessageRetry(retry =>
+            configurator.UseMessageRetry(retry =>
+            {
+                retry.Handle<Exception>(DatabaseProviders.IsTransient);
+                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
+            });
+        }
+
+        if (options.RetryLimit > 0)
         {
-            retry.Ignore<Exception>(DatabaseProviders.IsTransient);
-            retry.Intervals(Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i)).ToArray());
-        });
+            configurator.UseMessageRetry(retry =>
+            {
+                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
+                retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
+            });
+        }
+
         configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
     }
 }

@@ -1,6 +1,10 @@
-using ConcertBooking.PaymentService.Data;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Operations;
+using ConcertBooking.PaymentService;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserReplica;
 
@@ -8,9 +12,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<PaymentDbContext, PostgresPaymentDbContext, SqlServerPaymentDbContext>();
 builder.AddUserReplica<PaymentDbContext>();
-builder.AddMessaging<PaymentDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddMessaging<PaymentDbContext>(bus =>
+{
+    bus.AddUserReplicaConsumers();
+    bus.AddPaymentConsumers();
+});
+builder.AddPaymentDomain();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
+app.MapWalletsApi();
+app.MapPaymentsApi();
 app.Run();

@@ -11,7 +11,7 @@ namespace ConcertBooking.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Problem details for every error, OpenAPI, health checks: the plumbing every service shares.</summary>
+    /// <summary>Problem details for every error, OpenAPI, health checks, telemetry: the plumbing every service shares.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
@@ -20,6 +20,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
+        builder.AddTelemetry();
         return builder;
     }
 
@@ -28,6 +29,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        app.MapTelemetry();
         app.MapOpenApi();
         app.MapScalarApiReference();
 
@@ -36,6 +38,13 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
+            // Degraded (the bus reconnecting, say) is not ready to take traffic either.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
         return app;

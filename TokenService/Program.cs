@@ -1,7 +1,9 @@
-using ConcertBooking.TokenService.Data;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.TokenService.Queue;
 using ConcertBooking.UserReplica;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,8 +11,11 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<TokenDbContext, PostgresTokenDbContext, SqlServerTokenDbContext>();
 builder.AddUserReplica<TokenDbContext>();
 builder.AddMessaging<TokenDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddQueueDomain();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
+app.MapQueueApi();
 app.Run();

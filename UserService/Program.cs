@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
@@ -13,5 +14,6 @@ builder.Services.AddValidatorsFromAssemblyContaining<SignUpRequestValidator>(inc
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapOpsApi(ops => ops.MapMessagingOps().MapUserRepublish());
 app.MapUsersApi();
 app.Run();

@@ -20,7 +20,8 @@ require_dotnet
 cd "$REPO_ROOT"
 
 bash "$REPO_ROOT/scripts/infra.sh"
-ensure_commands python3=python3
+# chromium renders the ops status page in a test, as an operator's browser would.
+ensure_commands python3=python3 chromium=chromium
 
 bash "$REPO_ROOT/scripts/build.sh" -warnaserror
 

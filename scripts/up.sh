@@ -29,6 +29,11 @@ else
 fi
 
 mkdir -p "$LOG_DIR"
+# The ops API exists only with a key: a random one per checkout, never committed.
+if [[ ! -s "$RUN_DIR/ops-key" ]]; then
+  (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$RUN_DIR/ops-key")
+fi
+OPS_KEY="$(cat "$RUN_DIR/ops-key")"
 
 start_service() {
   local svc="$1" port="${SERVICE_PORTS[$1]}" dll pid logfile pidfile
@@ -56,6 +61,7 @@ start_service() {
     cd "$REPO_ROOT/$svc"
     export ASPNETCORE_ENVIRONMENT=Development
     export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    export Ops__ApiKey="$OPS_KEY"
     # shellcheck disable=SC2016  # $$, $1 and $2 expand in the inner shell
     setsid nohup bash -c 'echo $$ >"$1"; exec dotnet "$2"' \
       _ "$pidfile" "$dll" </dev/null >"$logfile" 2>&1 &
@@ -110,5 +116,11 @@ Sign up a user:
   curl -s -X POST http://127.0.0.1:5101/users -H 'Content-Type: application/json' -d '{"name":"Ada","email":"ada@example.com"}'
 Look the user up in a replica (e.g. ConcertService's), with the id returned above:
   curl -s http://127.0.0.1:5102/users/<id>
+EOF
+  cat <<EOF
+Operations (the key is in .run/ops-key, made once per checkout):
+  status page     http://127.0.0.1:5102/ops/status?apiKey=$OPS_KEY
+  dead letters    curl -s -H "X-Api-Key: $OPS_KEY" http://127.0.0.1:5102/ops/dead-letters
+  metrics         curl -s http://127.0.0.1:5102/metrics
 EOF
 }

@@ -1,3 +1,5 @@
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.UserReplica;
@@ -11,11 +13,45 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
 
     public DbSet<ReplicatedUser> Users => Set<ReplicatedUser>();
 
+    public DbSet<Concert> Concerts => Set<Concert>();
+
+    public DbSet<Seat> Seats => Set<Seat>();
+
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddUserReplica();
+        modelBuilder.Entity<Concert>(concert =>
+        {
+            concert.ToTable("Concerts");
+            concert.Property(c => c.Id).ValueGeneratedNever();
+            concert.Property(c => c.Name).HasMaxLength(200);
+            concert.Property(c => c.Venue).HasMaxLength(200);
+        });
+        modelBuilder.Entity<Seat>(seat =>
+        {
+            seat.ToTable("Seats");
+            seat.Property(s => s.Id).ValueGeneratedNever();
+            seat.Property(s => s.Label).HasMaxLength(20);
+            seat.Property(s => s.Price).HasPrecision(18, 2);
+            seat.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+            seat.HasIndex(s => new { s.ConcertId, s.Label }).IsUnique();
+            seat.HasIndex(s => s.ReservationId);
+            seat.HasOne<Concert>().WithMany().HasForeignKey(s => s.ConcertId);
+        });
+        modelBuilder.Entity<Reservation>(reservation =>
+        {
+            reservation.ToTable("Reservations");
+            reservation.Property(r => r.Id).ValueGeneratedNever();
+            reservation.Property(r => r.Amount).HasPrecision(18, 2);
+            reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            // The sweeper's scan: pending reservations by expiry.
+            reservation.HasIndex(r => new { r.Status, r.ExpiresAt });
+            reservation.HasOne<Seat>().WithMany().HasForeignKey(r => r.SeatId);
+        });
     }
 }
 

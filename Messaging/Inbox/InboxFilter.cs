@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Operations;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,11 +42,33 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         // A concurrent redelivery that passed the check as well fails on the primary key at commit and is retried,
         // then finds this entry.
         db.Set<InboxMessage>().Add(new InboxMessage { MessageId = messageId, Consumer = ConsumerName, ReceivedAt = time.GetUtcNow() });
-        await next.Send(context);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await next.Send(context);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // Recorded for the status page, then rethrown: retries and the error queue decide its fate.
+            services.GetRequiredService<RecentActivity>().RecordFailure(new RecentFailure(
+                time.GetUtcNow(), ConsumerName, messageId, typeof(TMessage).Name, $"{exception.GetType().Name}: {exception.Message}"));
+            throw;
+        }
+
         metrics.Consumed(ConsumerName);
+        var now = time.GetUtcNow();
+        var lag = now - OccurredAt(context, now);
+        metrics.ReplicationLag(ConsumerName, lag);
+        services.GetRequiredService<RecentActivity>().RecordLag(lag);
     }
+
+    /// <summary>The outbox write time the relay sends along; the send time where a message came another way.</summary>
+    private static DateTimeOffset OccurredAt(ConsumeContext context, DateTimeOffset now) =>
+        context.Headers.Get<string>(MessageHeaders.OccurredAt) is { } value
+        && DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var occurredAt)
+            ? occurredAt
+            : context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : now;
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("inbox");
 

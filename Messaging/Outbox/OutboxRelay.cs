@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
     OutboxSignal signal,
     IOptions<MessagingOptions> options,
     MessagingMetrics metrics,
+    RecentActivity recentActivity,
     TimeProvider timeProvider,
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
@@ -157,7 +159,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
 
                 message.Attempts++;
                 message.DispatchedAt = timeProvider.GetUtcNow();
-                metrics.Published(message.MessageType, timeProvider.GetElapsedTime(started));
+                metrics.Published(MessageTypes.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
                 published++;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -167,10 +169,14 @@ internal sealed partial class OutboxRelay<TDbContext>(
             catch (Exception exception)
             {
                 message.Attempts++;
-                message.LastError = Truncate($"{exception.GetType().FullName}: {exception.Message}", 2000);
+                message.LastError = Truncate(exception is OperationCanceledException
+                    ? $"The broker did not confirm within {_options.PublishTimeout} (unreachable or overloaded)."
+                    : $"{exception.GetType().FullName}: {exception.Message}", 2000);
                 var delay = Backoff(message.Attempts);
                 message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
-                metrics.PublishFailed(message.MessageType);
+                metrics.PublishFailed(MessageTypes.ShortName(message.MessageType));
+                recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
+                    MessageTypes.ShortName(message.MessageType), message.LastError));
                 LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
                 break; // the rest of this key waits, so its order holds
             }

@@ -16,6 +16,7 @@ internal sealed class MassTransitPublisher(IBus bus) : ITransportPublisher
         {
             context.MessageId = message.MessageId;
             context.Headers.Set(MessageHeaders.PartitionKey, message.PartitionKey);
+            context.Headers.Set(MessageHeaders.OccurredAt, message.CreatedAt.ToString("O"));
         }, cancellationToken);
     }
 }

@@ -20,11 +20,17 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         VirtualHost = virtualHost;
         Kafka = options.Transport == MessagingTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
-        options = Kafka is null ? options : options.WithKafka(Kafka);
-        Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, options), options.TestServices?.Invoke("users"));
-        Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, options), options.TestServices?.Invoke("concert"));
-        Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, options), options.TestServices?.Invoke("payment"));
-        Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, options), options.TestServices?.Invoke("token"));
+        Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, Kafka, options), options.TestServices?.Invoke("users"));
+        Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, Kafka, options), options.TestServices?.Invoke("concert"));
+        Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, Kafka, options), options.TestServices?.Invoke("payment"));
+        Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, Kafka, options), options.TestServices?.Invoke("token"));
+        if (options.RealHttp is { } realHttp)
+        {
+            if (realHttp("users")) Users.UseKestrel(0);
+            if (realHttp("concert")) Concert.UseKestrel(0);
+            if (realHttp("payment")) Payment.UseKestrel(0);
+            if (realHttp("token")) Token.UseKestrel(0);
+        }
     }
 
     public RabbitMqVirtualHost VirtualHost { get; }
@@ -63,6 +69,19 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         return await store.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
     }
 
+    /// <summary>Null also when the replica's table cannot be read (a test moved it away).</summary>
+    public static async Task<ReplicatedUser?> FindReplicaAsyncSafe(IServiceProvider services, Guid userId)
+    {
+        try
+        {
+            return await FindReplicaAsync(services, userId);
+        }
+        catch (Npgsql.PostgresException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
     public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)
     {
@@ -79,13 +98,13 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         return found;
     }
 
-    private static Dictionary<string, string?> Settings(string service, RabbitMqVirtualHost virtualHost, SystemOptions options)
+    private static Dictionary<string, string?> Settings(string service, RabbitMqVirtualHost virtualHost, KafkaTestCluster? kafka, SystemOptions options)
     {
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Database"] = options.Database == DatabaseProvider.SqlServer
                 ? SqlServerDatabases.ConnectionString(SqlServerDatabases.NewName(service))
-                : PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service)),
+                : PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service), port: options.PostgresPort?.Invoke(service)),
             ["Database:Provider"] = options.Database.ToString(),
             ["Messaging:Transport"] = "RabbitMq",
             ["Messaging:RabbitMq:Host"] = TestEnvironment.RabbitMqHost,
@@ -96,6 +115,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             ["Messaging:Outbox:PollInterval"] = "00:00:00.500",
             ["Messaging:Outbox:RetryMaxDelay"] = "00:00:02",
         };
+        // The Kafka settings go before the test's own, so that a test can still override them.
+        foreach (var (key, value) in kafka?.Settings(service) ?? [])
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in options.Settings(service))
         {
             settings[key] = value;
@@ -135,6 +160,12 @@ public sealed class SystemOptions
     /// <summary>The AMQP port a service connects to: a test puts a cuttable proxy in front of the broker this way.</summary>
     public Func<string, ushort>? RabbitMqPort { get; init; }
 
+    /// <summary>Services that listen on a real loopback port (for a browser), not only the in-memory test server.</summary>
+    public Func<string, bool>? RealHttp { get; init; }
+
+    /// <summary>The PostgreSQL port a service connects to (a cuttable proxy), where not the server's own.</summary>
+    public Func<string, ushort?>? PostgresPort { get; init; }
+
     /// <summary>Services a test replaces or decorates, per service name.</summary>
     public Func<string, Action<IServiceCollection>?>? TestServices { get; init; }
 
@@ -149,19 +180,4 @@ public sealed class SystemOptions
 
     /// <summary>Brokers of the Kafka mock cluster.</summary>
     public int KafkaBrokers { get; init; } = 1;
-
-    /// <summary>The Kafka settings go first, so that a test's own settings still override them.</summary>
-    internal SystemOptions WithKafka(KafkaTestCluster kafka)
-    {
-        var own = Settings;
-        return new SystemOptions
-        {
-            RabbitMqPort = RabbitMqPort,
-            TestServices = TestServices,
-            Transport = Transport,
-            Database = Database,
-            KafkaBrokers = KafkaBrokers,
-            Settings = service => [.. kafka.Settings(service), .. own(service)],
-        };
-    }
 }

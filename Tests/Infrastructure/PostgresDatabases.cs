@@ -7,12 +7,18 @@ public static class PostgresDatabases
 {
     private static readonly List<string> Created = [];
 
-    public static string ConnectionString(string database, int maxPoolSize = 10) =>
-        new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresServer)
+    public static string ConnectionString(string database, int maxPoolSize = 10, ushort? port = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresServer) { Database = database, MaxPoolSize = maxPoolSize };
+        if (port is { } proxied)
         {
-            Database = database,
-            MaxPoolSize = maxPoolSize,
-        }.ConnectionString;
+            builder.Port = proxied;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    public static NpgsqlConnectionStringBuilder Server => new(TestEnvironment.PostgresServer);
 
     /// <summary>A fresh name; the service creates the database itself when it migrates.</summary>
     public static string NewName(string purpose)

@@ -35,8 +35,7 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Close();
+                Reset(client);
             }
 
             _open.Clear();
@@ -61,13 +60,23 @@ public sealed class TcpProxy : IAsyncDisposable
 
             if (_cut)
             {
-                inbound.Client.LingerState = new LingerOption(true, 0);
-                inbound.Close();
+                Reset(inbound);
                 continue;
             }
 
             _ = ForwardAsync(inbound);
         }
+    }
+
+    /// <summary>Closes with RST, as a dead network path looks to the peer, rather than a polite FIN.</summary>
+    private static void Reset(TcpClient client)
+    {
+        if (client.Client is { } socket)
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+
+        client.Close();
     }
 
     private async Task ForwardAsync(TcpClient inbound)

@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.TokenService.Queue;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,11 +12,26 @@ public class TokenDbContext(DbContextOptions options) : DbContext(options), IUse
 
     public DbSet<ReplicatedUser> Users => Set<ReplicatedUser>();
 
+    public DbSet<QueueToken> QueueTokens => Set<QueueToken>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddUserReplica();
+        modelBuilder.Entity<QueueToken>(token =>
+        {
+            token.ToTable("QueueTokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.Sequence).ValueGeneratedOnAdd();
+            // One token per user and concert, enforced by the database even for concurrent entries.
+            token.HasIndex(t => new { t.ConcertId, t.UserId }).IsUnique();
+            // The admitter and the position query read a concert's waiting tokens in queue order.
+            token.HasIndex(t => new { t.ConcertId, t.Status, t.EnteredAt, t.Sequence });
+            token.Property(t => t.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
+            token.Property(t => t.EntryPass).HasMaxLength(400);
+        });
     }
 }
 

@@ -99,6 +99,52 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages", "token");
                 });
 
+            modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AdmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConcertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EntryPass")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConcertId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("ConcertId", "Status", "EnteredAt", "Sequence");
+
+                    b.ToTable("QueueTokens", "token");
+                });
+
             modelBuilder.Entity("ConcertBooking.UserReplica.ReplicatedUser", b =>
                 {
                     b.Property<Guid>("Id")

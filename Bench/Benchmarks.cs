@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using HdrHistogram;
+
+namespace ConcertBooking.Bench;
+
+internal sealed record Percentiles(long Count, double P50, double P95, double P99, double Max)
+{
+    public static Percentiles From(HistogramBase histogram, double scale) => new(
+        histogram.TotalCount,
+        histogram.GetValueAtPercentile(50) / scale,
+        histogram.GetValueAtPercentile(95) / scale,
+        histogram.GetValueAtPercentile(99) / scale,
+        histogram.GetMaxValue() / scale);
+}
+
+internal sealed record RatePhase(
+    int OfferedPerSecond, double AchievedPerSecond, long Sent, long Failed, Percentiles SignupLatencyMs,
+    Dictionary<string, Percentiles> ReplicationLagMs, double DrainSeconds);
+
+internal sealed record MaxPhase(int Clients, double SignupsPerSecond, Percentiles SignupLatencyMs, double DrainSeconds, bool ReplicasKeptUp);
+
+internal sealed record RelayPhase(int Instances, int Rows, double Seconds, double EventsPerSecond, long PublishedMoreThanOnce);
+
+internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup);
+
+internal sealed record ReservationPhase(string UserLookup, string UserService, long Requests, long Errors, Percentiles LatencyMs);
+
+internal sealed record BenchReport(
+    DateTimeOffset At, string Machine, int Cores, double MemoryGiB, string Transport, string Database, bool Quick,
+    List<RatePhase> Rates, MaxPhase Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase Cpu, List<string> Notes);
+
+/// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
+internal sealed class Benchmarks(BenchSystem system, bool quick)
+{
+    private readonly TimeSpan _phase = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
+    private readonly HttpClient _client = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
+    {
+        BaseAddress = system.Users.BaseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var notes = new List<string>();
+        var warmUp = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(40);
+        Console.WriteLine($"Warming up for {warmUp.TotalSeconds:0} s (the JIT doubles CPU per message at first)");
+        await OfferAsync("warmup", 100, warmUp, cancellationToken);
+        await DrainAsync("warmup", cancellationToken);
+
+        var rates = new List<RatePhase>();
+        CpuPhase? cpu = null;
+        foreach (var rate in new[] { 50, 200, 500 })
+        {
+            var pids = system.Services.Values.Select(s => s.ProcessId).ToList();
+            var cpuBefore = CpuMeter.Total(pids);
+            var (achieved, sent, failed, latency) = await OfferAsync($"r{rate}", rate, _phase, cancellationToken);
+            var drain = await DrainAsync($"r{rate}", cancellationToken);
+            var cpuAfter = CpuMeter.Total(pids);
+            var lags = new Dictionary<string, Percentiles>();
+            foreach (var replica in BenchSystem.Replicas)
+            {
+                lags[replica] = await LagAsync(replica, $"r{rate}", cancellationToken);
+            }
+
+            var phase = new RatePhase(rate, achieved, sent, failed, latency, lags, drain);
+            rates.Add(phase);
+            Console.WriteLine($"{rate}/s offered: {achieved:0}/s achieved, {failed} failed, latency p99 {latency.P99:0.0} ms, " +
+                string.Join(", ", lags.Select(l => $"{l.Key} lag p99 {l.Value.P99:0.0} ms")));
+            if (rate == 200)
+            {
+                cpu = new CpuPhase(rate, sent - failed, (cpuAfter - cpuBefore).TotalMilliseconds / Math.Max(1, sent - failed));
+                Console.WriteLine($"CPU per signup at 200/s: {cpu.CpuMsPerSignup:0.00} ms (services + RabbitMQ + PostgreSQL)");
+            }
+        }
+
+        var max = await MaxSustainedAsync(cancellationToken);
+        var reservations = await ReservationsAsync(cancellationToken);
+        var relay = new List<RelayPhase>
+        {
+            await RelayAsync(1, quick ? 5_000 : 50_000, cancellationToken),
+            await RelayAsync(2, quick ? 5_000 : 50_000, cancellationToken),
+        };
+        notes.Add("Replication lag is measured from the event's OccurredAt (taken in the signup request, just before its commit) to the replica's commit, from both databases' clocks on one machine.");
+        notes.Add("Signup latency is corrected for coordinated omission: it is counted from each request's scheduled start.");
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
+        var memoryGiB = double.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024;
+        return new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Math.Round(memoryGiB, 1),
+            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, reservations, relay, cpu!, notes);
+    }
+
+    /// <summary>An open-loop load: requests start on schedule whether or not earlier ones finished.</summary>
+    private async Task<(double Achieved, long Sent, long Failed, Percentiles Latency)> OfferAsync(
+        string phase, int perSecond, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var histogram = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var inFlight = new List<Task>(total);
+        long failed = 0;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var scheduled = TimeSpan.FromSeconds((double)i / perSecond);
+            var wait = scheduled - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var n = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var response = await _client.PostAsJsonAsync("/users",
+                        new { name = $"bench-{phase}-{n}", email = $"{phase}.{n}.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+
+                var latency = clock.Elapsed - scheduled;
+                lock (histogram)
+                {
+                    histogram.RecordValue(Math.Max(1, latency.Ticks));
+                }
+            }, cancellationToken));
+        }
+
+        await Task.WhenAll(inFlight);
+        var achieved = total / clock.Elapsed.TotalSeconds;
+        return (achieved, total, failed, Percentiles.From(histogram, TimeSpan.TicksPerMillisecond));
+    }
+
+    /// <summary>Seconds from the end of the load until every replica holds every user of the phase.</summary>
+    private async Task<double> DrainAsync(string phase, CancellationToken cancellationToken)
+    {
+        var expected = await system.ScalarAsync("users", $"""SELECT count(*) FROM users."Users" WHERE "Name" LIKE 'bench-{phase}-%'""", cancellationToken);
+        var clock = Stopwatch.StartNew();
+        foreach (var replica in BenchSystem.Replicas)
+        {
+            while (await system.ScalarAsync(replica, $"""SELECT count(*) FROM {replica}."Users" WHERE "Name" LIKE 'bench-{phase}-%'""", cancellationToken) < expected)
+            {
+                if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    throw new TimeoutException($"{replica} did not catch up with phase {phase} within 5 minutes.");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private async Task<Percentiles> LagAsync(string replica, string phase, CancellationToken cancellationToken)
+    {
+        var lags = await system.QueryDoublesAsync(replica,
+            $"""SELECT extract(epoch FROM ("ReplicatedAt" - "ChangedAt")) * 1000000 FROM {replica}."Users" WHERE "Name" LIKE 'bench-{phase}-%'""",
+            cancellationToken);
+        var histogram = new LongHistogram(TimeSpan.FromMinutes(10).Ticks / 10, 3);
+        foreach (var microseconds in lags)
+        {
+            histogram.RecordValue(Math.Max(1, (long)microseconds));
+        }
+
+        return Percentiles.From(histogram, 1000);
+    }
+
+    /// <summary>Closed loop with many clients: the most signups per second UserService answers, and whether replicas keep up.</summary>
+    private async Task<MaxPhase> MaxSustainedAsync(CancellationToken cancellationToken)
+    {
+        const int clients = 32;
+        var histogram = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
+        long done = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var n = 0;
+            while (clock.Elapsed < _phase)
+            {
+                var started = clock.Elapsed;
+                await _client.PostAsJsonAsync("/users", new { name = $"bench-max-{c}-{n}", email = $"max.{c}.{n++}.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+                lock (histogram)
+                {
+                    histogram.RecordValue(Math.Max(1, (clock.Elapsed - started).Ticks));
+                }
+
+                Interlocked.Increment(ref done);
+            }
+        }, cancellationToken)));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var drain = await DrainAsync("max", cancellationToken);
+        var result = new MaxPhase(clients, done / seconds, Percentiles.From(histogram, TimeSpan.TicksPerMillisecond), drain, drain < 2);
+        Console.WriteLine($"Max sustained: {result.SignupsPerSecond:0}/s with {clients} clients, replicas drained {drain:0.0} s after the load");
+        return result;
+    }
+
+    /// <summary>
+    /// Reservation latency with the user checked in the local replica (the design) and by a synchronous call to
+    /// UserService (UserLookup:Mode=Http, the design it replaces), with UserService healthy, 200 ms slow, and stopped.
+    /// </summary>
+    private async Task<List<ReservationPhase>> ReservationsAsync(CancellationToken cancellationToken)
+    {
+        var perScenario = quick ? 20 : 100;
+        var user = await _client.PostAsJsonAsync("/users", new { name = "bench-res-0", email = $"res.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+        var userId = (await user.Content.ReadFromJsonAsync<IdOnly>(cancellationToken))!.Id;
+        await DrainAsync("res", cancellationToken);
+        var codec = new ServiceDefaults.EntryPasses.EntryPassCodec(
+            Microsoft.Extensions.Options.Options.Create(new ServiceDefaults.EntryPasses.EntryPassOptions { SigningKey = BenchSystem.SigningKey }), TimeProvider.System);
+        var pass = codec.Sign(new ServiceDefaults.EntryPasses.EntryPassClaims(userId, BenchSystem.ConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1)));
+
+        await using var slowUsers = new DelayProxy(system.Users.Port);
+        var httpConcert = await system.StartServiceAsync("concert",
+        [
+            .. BenchSystem.ConcertSettings,
+            new("UserLookup__Mode", "Http"),
+            new("UserLookup__UserServiceUrl", $"http://127.0.0.1:{slowUsers.Port}"),
+        ], cancellationToken, name: "concert-http");
+        using var replicaClient = new HttpClient { BaseAddress = system.Services["concert"].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var httpClient = new HttpClient { BaseAddress = httpConcert.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var seats = new Queue<Guid>((await replicaClient.GetFromJsonAsync<List<SeatOnly>>($"/concerts/{BenchSystem.ConcertId}/seats", cancellationToken))!
+            .Where(s => s.Status == "Available").Select(s => s.Id));
+
+        var phases = new List<ReservationPhase>();
+        foreach (var condition in new[] { "healthy", "slow 200 ms", "stopped" })
+        {
+            if (condition == "slow 200 ms")
+            {
+                slowUsers.Delay = TimeSpan.FromMilliseconds(200);
+            }
+            else if (condition == "stopped")
+            {
+                slowUsers.Delay = TimeSpan.Zero;
+                await system.StopServiceAsync("users");
+            }
+
+            foreach (var (mode, client) in new[] { ("Replica", replicaClient), ("Http", httpClient) })
+            {
+                var histogram = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
+                long errors = 0;
+                for (var i = 0; i < perScenario + 10; i++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { userId, seatId = seats.Dequeue() }) };
+                    request.Headers.Add("X-Entry-Pass", pass);
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await client.SendAsync(request, cancellationToken);
+                    if (i < 10)
+                    {
+                        continue; // warm-up of this path
+                    }
+
+                    histogram.RecordValue(Math.Max(1, Stopwatch.GetElapsedTime(started).Ticks));
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        errors++;
+                    }
+                }
+
+                var phase = new ReservationPhase(mode, condition, perScenario, errors, Percentiles.From(histogram, TimeSpan.TicksPerMillisecond));
+                phases.Add(phase);
+                Console.WriteLine($"Reservations, {mode} lookup, UserService {condition}: p50 {phase.LatencyMs.P50:0.0} ms, p99 {phase.LatencyMs.P99:0.0} ms, {errors}/{perScenario} errors");
+            }
+        }
+
+        await system.StopServiceAsync("concert-http");
+        await system.StartServiceAsync("users", [], cancellationToken);
+        return phases;
+    }
+
+    private sealed record IdOnly(Guid Id);
+
+    private sealed record SeatOnly(Guid Id, string Status);
+
+    /// <summary>Pre-filled outbox rows to broker-confirmed, with the replicas stopped so only the relay is measured.</summary>
+    private async Task<RelayPhase> RelayAsync(int instances, int rows, CancellationToken cancellationToken)
+    {
+        foreach (var name in system.Services.Keys.ToList())
+        {
+            await system.StopServiceAsync(name);
+        }
+
+        await using (var connection = new Npgsql.NpgsqlConnection(system.ConnectionString("users")))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var fill = new Npgsql.NpgsqlCommand($"""
+                DELETE FROM users."OutboxMessages";
+                INSERT INTO users."OutboxMessages" ("MessageId", "MessageType", "Body", "PartitionKey", "CreatedAt", "NextAttemptAt", "Attempts")
+                SELECT g.id, 'ConcertBooking.Contracts.UserCreated, Contracts',
+                       json_build_object('userId', g.id, 'name', 'relay', 'email', g.id || '@relay.example', 'version', 1, 'occurredAt', now())::text,
+                       g.id::text, now(), now(), 0
+                FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, {rows})) g;
+                """, connection) { CommandTimeout = 300 };
+            await fill.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < instances; i++)
+        {
+            await system.StartServiceAsync("users", [new("Messaging__Outbox__BatchSize", "500")], cancellationToken, name: $"relay{i}");
+        }
+
+        while (await system.ScalarAsync("users", """SELECT count(*) FROM users."OutboxMessages" WHERE "DispatchedAt" IS NULL""", cancellationToken) > 0)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var twice = await system.ScalarAsync("users", """SELECT count(*) FROM users."OutboxMessages" WHERE "Attempts" > 1""", cancellationToken);
+        var phase = new RelayPhase(instances, rows, seconds, rows / seconds, twice);
+        Console.WriteLine($"Relay with {instances} instance(s): {rows} rows in {seconds:0.0} s = {phase.EventsPerSecond:0}/s, {twice} published more than once");
+        return phase;
+    }
+}

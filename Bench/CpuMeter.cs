@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace ConcertBooking.Bench;
+
+/// <summary>CPU time (user + system) of the whole system: the services, RabbitMQ and PostgreSQL, from /proc.</summary>
+internal static class CpuMeter
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static TimeSpan Total(IEnumerable<int> servicePids)
+    {
+        var pids = servicePids.Concat(ProcessesNamed("beam.smp")).Concat(ProcessesNamed("postgres")).Concat(ProcessesNamed("erl_child_setup"));
+        double ticks = 0;
+        foreach (var pid in pids.Distinct())
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += double.Parse(fields[11]) + double.Parse(fields[12]); // utime, stime
+            }
+            catch (IOException)
+            {
+                // The process ended between listing and reading: its time is gone from /proc either way.
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    private static IEnumerable<int> ProcessesNamed(string name) =>
+        Process.GetProcesses().Where(p => p.ProcessName == name).Select(p => p.Id);
+}

@@ -1,0 +1,31 @@
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Reservations;
+using ConcertBooking.ConcertService.Users;
+using ConcertBooking.ServiceDefaults.EntryPasses;
+using FluentValidation;
+
+namespace ConcertBooking.ConcertService;
+
+public static class ConcertRegistration
+{
+    /// <summary>Concerts, seats and reservations: options, the seeder, the hold sweeper, entry-pass verification, validators.</summary>
+    public static IHostApplicationBuilder AddConcertDomain(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConcertCatalogOptions>()
+            .BindConfiguration(ConcertCatalogOptions.SectionName)
+            .Validate(catalog => catalog.Demo.All(c => c.Rows.Count > 0 && c.Name.Length > 0 && c.SeatsPerRow > 0 && c.Price > 0),
+                "Every demo concert needs a name, at least one row, seats per row and a positive price.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ReservationOptions>()
+            .BindConfiguration(ReservationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddEntryPasses();
+        builder.AddUserLookup();
+        // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.
+        builder.Services.AddHostedService<ConcertSeeder>();
+        builder.Services.AddHostedService<HoldSweeper>();
+        builder.Services.AddValidatorsFromAssemblyContaining<ReserveSeatRequestValidator>(includeInternalTypes: true);
+        return builder;
+    }
+}

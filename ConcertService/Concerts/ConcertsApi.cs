@@ -1,0 +1,45 @@
+using ConcertBooking.ConcertService.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.ConcertService.Concerts;
+
+public sealed record ConcertResponse(Guid Id, string Name, string Venue, DateTimeOffset StartsAt, int Seats, int AvailableSeats);
+
+public sealed record SeatResponse(Guid Id, string Label, decimal Price, string Status);
+
+public static class ConcertsApi
+{
+    public static IEndpointRouteBuilder MapConcertsApi(this IEndpointRouteBuilder app)
+    {
+        var concerts = app.MapGroup("/concerts").WithTags("Concerts");
+        concerts.MapGet("/", ListConcerts).WithName("ListConcerts");
+        concerts.MapGet("/{id:guid}/seats", ListSeats).WithName("ListSeats")
+            .WithSummary("Every seat of the concert with its price and status: Available, Held or Sold.");
+        return app;
+    }
+
+    internal static async Task<Ok<List<ConcertResponse>>> ListConcerts(ConcertDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Concerts.AsNoTracking().OrderBy(c => c.StartsAt)
+            .Select(c => new ConcertResponse(c.Id, c.Name, c.Venue, c.StartsAt,
+                db.Seats.Count(s => s.ConcertId == c.Id),
+                db.Seats.Count(s => s.ConcertId == c.Id && s.Status == SeatStatus.Available)))
+            .ToListAsync(cancellationToken));
+
+    internal static async Task<Results<Ok<List<SeatResponse>>, ProblemHttpResult>> ListSeats(
+        Guid id, ConcertDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Concerts.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown concert", detail: $"There is no concert {id}.");
+        }
+
+        var seats = await db.Seats.AsNoTracking().Where(s => s.ConcertId == id).ToListAsync(cancellationToken);
+        // Ordered here, not in SQL: "A2" before "A10" needs the row and the number compared separately.
+        return TypedResults.Ok(seats
+            .OrderBy(s => s.Label.TrimEnd("0123456789".ToCharArray()), StringComparer.Ordinal)
+            .ThenBy(s => s.Label.Length).ThenBy(s => s.Label, StringComparer.Ordinal)
+            .Select(s => new SeatResponse(s.Id, s.Label, s.Price, s.Status.ToString()))
+            .ToList());
+    }
+}

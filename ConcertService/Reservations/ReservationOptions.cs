@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConcertBooking.ConcertService.Reservations;
+
+/// <summary>Bound from <c>Reservations</c>.</summary>
+public sealed class ReservationOptions
+{
+    public const string SectionName = "Reservations";
+
+    /// <summary>How long a reserved seat is held for its payment.</summary>
+    public TimeSpan HoldTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the sweeper looks for holds past their expiry.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(1, 10_000)]
+    public int SweepBatchSize { get; set; } = 100;
+}

@@ -1,0 +1,80 @@
+namespace ConcertBooking.Messaging.Operations;
+
+/// <summary>Plain HTML and a few lines of script, served by the service itself: no CDN, nothing to install.</summary>
+internal static class StatusPage
+{
+    public const string Html = """
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>ConcertBooking status</title>
+<style>
+  body { font: 14px system-ui, sans-serif; margin: 2rem; color: #1d2330; background: #f7f8fa; }
+  h1 { font-size: 1.4rem; margin: 0 0 .2rem; } h2 { font-size: 1.05rem; margin: 1.6rem 0 .5rem; }
+  .muted { color: #667; } .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
+  .card { background: #fff; border: 1px solid #dde; border-radius: 8px; padding: .8rem 1rem; min-width: 9rem; }
+  .card b { display: block; font-size: 1.5rem; } .bad b { color: #b3261e; } .ok b { color: #1b6e3a; }
+  table { border-collapse: collapse; background: #fff; width: 100%; }
+  td, th { border: 1px solid #dde; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #eef0f4; } td.err { font-family: ui-monospace, monospace; font-size: 12px; }
+</style>
+</head>
+<body>
+<h1>ConcertBooking · <span id="service">…</span></h1>
+<div class="muted">Updated <span id="updated">never</span> · refreshes every 2 s</div>
+<h2>Outbox backlog</h2>
+<div class="cards">
+  <div class="card" id="card-pending">Pending<b id="pending">–</b></div>
+  <div class="card" id="card-oldest">Oldest pending<b id="oldest">–</b></div>
+  <div class="card" id="card-failing">Failing<b id="failing">–</b></div>
+  <div class="card">Dispatched (retained)<b id="dispatched">–</b></div>
+</div>
+<h2>Replication lag (ms, latest <span id="lag-samples">0</span> messages consumed here)</h2>
+<div class="cards">
+  <div class="card">p50<b id="lag-p50">–</b></div>
+  <div class="card">p95<b id="lag-p95">–</b></div>
+  <div class="card">p99<b id="lag-p99">–</b></div>
+  <div class="card">max<b id="lag-max">–</b></div>
+</div>
+<h2>Dead letters</h2>
+<table><thead><tr><th>Message</th><th>Queue</th><th>Type</th><th>Reason</th><th>At</th></tr></thead><tbody id="dead-letters"></tbody></table>
+<h2>Recent failures</h2>
+<table><thead><tr><th>At</th><th>Where</th><th>Message</th><th>Error</th></tr></thead><tbody id="failures"></tbody></table>
+<script>
+const query = new URLSearchParams(location.search);
+const key = query.get("apiKey");
+const text = (id, value) => document.getElementById(id).textContent = value;
+const ms = v => v == null ? "–" : v.toFixed(1);
+const cell = (tr, value, cls) => { const td = tr.insertCell(); td.textContent = value ?? ""; if (cls) td.className = cls; };
+function rows(id, items, fill) {
+  const body = document.getElementById(id); body.replaceChildren();
+  if (!items.length) { const tr = body.insertRow(); cell(tr, "none"); tr.cells[0].colSpan = 5; return; }
+  for (const item of items) fill(body.insertRow(), item);
+}
+async function refresh() {
+  try {
+    const response = await fetch("status.json", { headers: key ? { "X-Api-Key": key } : {} });
+    if (!response.ok) throw new Error(response.status + " " + response.statusText);
+    const s = await response.json();
+    text("service", s.service); text("updated", new Date(s.at).toLocaleTimeString());
+    text("pending", s.outbox.pending); text("failing", s.outbox.failing); text("dispatched", s.outbox.dispatchedInRetention);
+    text("oldest", s.outbox.oldestPendingAge ?? "none");
+    document.getElementById("card-failing").className = "card " + (s.outbox.failing ? "bad" : "ok");
+    text("lag-samples", s.replicationLagMs.samples);
+    text("lag-p50", ms(s.replicationLagMs.p50)); text("lag-p95", ms(s.replicationLagMs.p95));
+    text("lag-p99", ms(s.replicationLagMs.p99)); text("lag-max", ms(s.replicationLagMs.max));
+    rows("dead-letters", s.deadLetters, (tr, d) => { cell(tr, d.messageId); cell(tr, d.queue); cell(tr, d.messageType);
+      cell(tr, (d.exceptionType ?? "") + ": " + (d.reason ?? ""), "err"); cell(tr, d.faultedAt); });
+    rows("failures", s.recentFailures, (tr, f) => { cell(tr, f.at); cell(tr, f.where); cell(tr, f.messageType + " " + (f.messageId ?? ""));
+      cell(tr, f.error, "err"); });
+  } catch (error) {
+    text("updated", "failed: " + error.message);
+  }
+}
+refresh(); setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+""";
+}

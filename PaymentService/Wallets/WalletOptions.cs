@@ -1,0 +1,10 @@
+namespace ConcertBooking.PaymentService.Wallets;
+
+/// <summary>Bound from <c>Wallets</c>.</summary>
+public sealed class WalletOptions
+{
+    public const string SectionName = "Wallets";
+
+    /// <summary>The largest single charge accepted, so a typo cannot load a fortune (or overflow the column).</summary>
+    public decimal MaxCharge { get; set; } = 10_000m;
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ConcertBooking.ServiceDefaults;
+
+/// <summary>Bound from <c>Telemetry</c>: OTLP export is off unless an endpoint is configured.</summary>
+public sealed class TelemetryOptions
+{
+    public const string SectionName = "Telemetry";
+
+    public string? ServiceName { get; set; }
+
+    /// <summary>e.g. http://otel-collector:4317; traces and metrics are also pushed there when set.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+}
+
+public static class Telemetry
+{
+    /// <summary>The meters and activity sources of the bus and of the project's messaging, next to ASP.NET Core's.</summary>
+    public static readonly string[] Meters = ["MassTransit", "ConcertBooking.Messaging", "ConcertBooking.*"];
+    public static readonly string[] Sources = ["MassTransit", "ConcertBooking.Messaging", "ConcertBooking.*"];
+
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var serviceName = options.ServiceName ?? builder.Environment.ApplicationName;
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(Meters)
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                .AddHttpClientInstrumentation()
+                .AddSource(Sources));
+
+        if (options.OtlpEndpoint is { } endpoint)
+        {
+            telemetry.WithMetrics(metrics => metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint))
+                .WithTracing(tracing => tracing.AddOtlpExporter(otlp => otlp.Endpoint = endpoint));
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

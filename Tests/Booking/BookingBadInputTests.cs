@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.TokenService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Tests.Booking;
+
+/// <summary>Every booking endpoint answers bad input with a 4xx problem document and changes nothing.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class BookingBadInputTests
+{
+    private ConcertBookingSystem _system = null!;
+    private BookingDriver _booking = null!;
+    private Guid _user;
+    private Guid _otherUser;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        _booking = new BookingDriver(_system);
+        _user = await _booking.SignUpReplicatedAsync("Careful");
+        _otherUser = await _booking.SignUpReplicatedAsync("Other");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _booking.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Queue_rejects_missing_and_unknown_users_and_unknown_tokens()
+    {
+        var before = await CountAsync<TokenDbContext>(_system.Token.Services, db => db.QueueTokens.CountAsync());
+
+        await AssertProblem(await _booking.Token.PostAsJsonAsync($"/queue/{BookingDriver.TestConcertId}/tokens", new { }), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.Token.PostAsync($"/queue/{BookingDriver.TestConcertId}/tokens",
+            new StringContent("{\"userId\":", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        var unknown = await _booking.EnterQueueRawAsync(BookingDriver.TestConcertId, Guid.NewGuid());
+        var problem = await AssertProblem(unknown, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem, Does.Contain("unknown here"));
+        await AssertProblem(await _booking.Token.GetAsync($"/queue/tokens/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        Assert.That(await CountAsync<TokenDbContext>(_system.Token.Services, db => db.QueueTokens.CountAsync()), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Concerts_and_reservations_reject_unknown_ids_and_missing_fields()
+    {
+        await AssertProblem(await _booking.Concert.GetAsync($"/concerts/{Guid.NewGuid()}/seats"), HttpStatusCode.NotFound);
+        await AssertProblem(await _booking.Concert.GetAsync($"/reservations/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        var pass = await _booking.EntryPassAsync(_user);
+        var seat = await _booking.SeatAsync("T10");
+
+        await AssertProblem(await _booking.Concert.PostAsJsonAsync("/reservations", new { userId = _user }), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.Concert.PostAsJsonAsync("/reservations", new { seatId = seat.Id }), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.ReserveRawAsync(Guid.NewGuid(), seat.Id, pass), HttpStatusCode.UnprocessableEntity);
+        await AssertProblem(await _booking.ReserveRawAsync(_user, Guid.NewGuid(), pass), HttpStatusCode.NotFound);
+
+        await AssertNoReservationsAsync(seat.Id, "T10");
+    }
+
+    [Test]
+    public async Task Reservations_need_a_genuine_current_pass_for_this_user_and_concert()
+    {
+        var pass = await _booking.EntryPassAsync(_user);
+        var seat = await _booking.SeatAsync("T11");
+        var codec = new EntryPassCodec(_system.Concert.Services.GetRequiredService<IOptions<EntryPassOptions>>(), TimeProvider.System);
+        var forger = new EntryPassCodec(Options.Create(new EntryPassOptions { SigningKey = new string('x', 40) }), TimeProvider.System);
+        var inAnHour = DateTimeOffset.UtcNow.AddHours(1);
+        var demoConcert = Guid.Parse("0c0ce27a-0000-4000-8000-000000000001");
+
+        await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, null), HttpStatusCode.Unauthorized);
+        await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, "not-a-pass"), HttpStatusCode.Forbidden);
+        var tampered = pass[..^2] + (pass[^2] == 'A' ? "B" : "A") + pass[^1];
+        await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, tampered), HttpStatusCode.Forbidden);
+        var forged = forger.Sign(new EntryPassClaims(_user, BookingDriver.TestConcertId, Guid.NewGuid(), inAnHour));
+        Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, forged), HttpStatusCode.Forbidden), Does.Contain("signature"));
+        var expired = codec.Sign(new EntryPassClaims(_user, BookingDriver.TestConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, expired), HttpStatusCode.Forbidden), Does.Contain("expired"));
+        Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_otherUser, seat.Id, pass), HttpStatusCode.Forbidden), Does.Contain("another user"));
+        var otherConcert = codec.Sign(new EntryPassClaims(_user, demoConcert, Guid.NewGuid(), inAnHour));
+        Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, otherConcert), HttpStatusCode.Forbidden), Does.Contain("another concert"));
+
+        await AssertNoReservationsAsync(seat.Id, "T11");
+    }
+
+    [Test]
+    public async Task Wallet_charges_must_be_positive_bounded_amounts_with_two_decimals_for_known_users()
+    {
+        var balance = (await _booking.ChargeAsync(_otherUser, 10.00m)).Balance;
+
+        foreach (var body in new object[] { new { }, new { amount = 0m }, new { amount = -5m }, new { amount = 10_000.01m }, new { amount = 1e15m }, new { amount = 1.005m } })
+        {
+            await AssertProblem(await _booking.ChargeRawAsync(_otherUser, body), HttpStatusCode.BadRequest);
+        }
+
+        await AssertProblem(await _booking.Payment.PostAsync($"/wallets/{_otherUser}/charge",
+            new StringContent("{\"amount\":\"lots\"}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.ChargeRawAsync(Guid.NewGuid(), new { amount = 5m }), HttpStatusCode.NotFound);
+        await AssertProblem(await _booking.Payment.GetAsync($"/wallets/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        Assert.That(await _booking.BalanceAsync(_otherUser), Is.EqualTo(balance));
+    }
+
+    [Test]
+    public async Task Payments_are_refused_for_unknown_ids_missing_keys_and_someone_elses_reservation()
+    {
+        var reservation = await _booking.ReserveAsync(_user, (await _booking.SeatAsync("T12")).Id, await _booking.EntryPassAsync(_user));
+        await _booking.WaitPayableAsync(reservation.Id, "Pending");
+        await _booking.ChargeAsync(_user, 100.00m);
+        await _booking.ChargeAsync(_otherUser, 100.00m);
+        var otherBalance = await _booking.BalanceAsync(_otherUser);
+
+        await AssertProblem(await _booking.PayRawAsync(reservation.Id, _user, null), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.PayRawAsync(reservation.Id, _user, new string('k', 101)), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.Payment.PostAsJsonAsync("/payments", new { userId = _user }), HttpStatusCode.BadRequest);
+        await AssertProblem(await _booking.PayRawAsync(Guid.NewGuid(), _user, Guid.NewGuid().ToString()), HttpStatusCode.NotFound);
+        await AssertProblem(await _booking.PayRawAsync(reservation.Id, Guid.NewGuid(), Guid.NewGuid().ToString()), HttpStatusCode.UnprocessableEntity);
+        var stolen = await AssertProblem(await _booking.PayRawAsync(reservation.Id, _otherUser, Guid.NewGuid().ToString()), HttpStatusCode.Forbidden);
+        Assert.That(stolen, Does.Contain("another user"));
+        await AssertProblem(await _booking.Payment.GetAsync($"/payments/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        Assert.That(await CountAsync<PaymentDbContext>(_system.Payment.Services, db => db.Payments.CountAsync(p => p.ReservationId == reservation.Id)), Is.Zero);
+        Assert.That(await _booking.BalanceAsync(_user), Is.EqualTo(100.00m));
+        Assert.That(await _booking.BalanceAsync(_otherUser), Is.EqualTo(otherBalance));
+
+        // A key already used for another payment cannot be reused for a different one.
+        var key = Guid.NewGuid().ToString();
+        Assert.That((await _booking.PayRawAsync(reservation.Id, _user, key)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var other = await _booking.ReserveAsync(_user, (await _booking.SeatAsync("T13")).Id, await _booking.EntryPassAsync(_user));
+        await _booking.WaitPayableAsync(other.Id, "Pending");
+        await AssertProblem(await _booking.PayRawAsync(other.Id, _user, key), HttpStatusCode.UnprocessableEntity);
+        Assert.That(await _booking.BalanceAsync(_user), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice));
+    }
+
+    private async Task AssertNoReservationsAsync(Guid seatId, string label)
+    {
+        Assert.That(await CountAsync<ConcertDbContext>(_system.Concert.Services, db => db.Reservations.CountAsync(r => r.SeatId == seatId)), Is.Zero);
+        Assert.That((await _booking.SeatAsync(label)).Status, Is.EqualTo("Available"));
+    }
+
+    /// <returns>The problem document, for the caller to check what it says.</returns>
+    private static async Task<string> AssertProblem(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(status), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), body);
+        return body;
+    }
+
+    private static async Task<int> CountAsync<TDbContext>(IServiceProvider services, Func<TDbContext, Task<int>> count) where TDbContext : DbContext
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await count(scope.ServiceProvider.GetRequiredService<TDbContext>());
+    }
+}

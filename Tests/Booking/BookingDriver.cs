@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Reservations;
+using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.PaymentService.Wallets;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.TokenService.Queue;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Tests.Booking;
+
+/// <summary>
+/// Drives the booking flow over HTTP against a <see cref="ConcertBookingSystem"/>, one client per service, the way
+/// a client application would: no test reaches around the APIs except to look at outboxes and rows.
+/// </summary>
+public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
+{
+    /// <summary>A concert of 60 seats, "T1".."T60", added to every booking test system next to the demo concerts.</summary>
+    public static readonly Guid TestConcertId = Guid.Parse("7e570000-0000-4000-8000-000000000001");
+
+    public const decimal TestSeatPrice = 20.00m;
+
+    public HttpClient Users { get; } = system.Users.CreateClient();
+
+    public HttpClient Concert { get; } = system.Concert.CreateClient();
+
+    public HttpClient Payment { get; } = system.Payment.CreateClient();
+
+    public HttpClient Token { get; } = system.Token.CreateClient();
+
+    public ConcertBookingSystem System => system;
+
+    /// <summary>
+    /// Fast admissions and the test concert; <paramref name="concert"/> and <paramref name="token"/> add or override
+    /// ConcertService and TokenService settings (hold time, admission lifetime...).
+    /// </summary>
+    public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null) => new()
+    {
+        Settings = service => service switch
+        {
+            "token" =>
+            [
+                new("Queue:AdmissionInterval", "00:00:00.100"),
+                new("Queue:AdmitPerInterval", "100"),
+                .. (token ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
+            ],
+            "concert" =>
+            [
+                new("Concerts:Demo:2:Id", TestConcertId.ToString()),
+                new("Concerts:Demo:2:Name", "Test concert"),
+                new("Concerts:Demo:2:Venue", "Test hall"),
+                new("Concerts:Demo:2:StartsAt", "2030-01-01T20:00:00+00:00"),
+                new("Concerts:Demo:2:Rows:0", "T"),
+                new("Concerts:Demo:2:SeatsPerRow", "60"),
+                new("Concerts:Demo:2:Price", TestSeatPrice.ToString(global::System.Globalization.CultureInfo.InvariantCulture)),
+                .. (concert ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
+            ],
+            _ => [],
+        },
+    };
+
+    /// <summary>Signs a user up and waits until all three replicas hold it.</summary>
+    public async Task<Guid> SignUpReplicatedAsync(string name = "Fan")
+    {
+        var user = await Users.SignUpAsync(name);
+        await system.AllReplicasReachAsync(user.Id, version: 1);
+        return user.Id;
+    }
+
+    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, Guid userId) =>
+        await Token.PostAsJsonAsync($"/queue/{concertId}/tokens", new { userId });
+
+    public async Task<QueueTokenResponse> EnterQueueAsync(Guid concertId, Guid userId)
+    {
+        var response = await EnterQueueRawAsync(concertId, userId);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<QueueTokenResponse>())!;
+    }
+
+    public async Task<QueueTokenResponse> WaitUntilAdmittedAsync(Guid tokenId) =>
+        await Eventually.Until(
+            async () => (await Token.GetFromJsonAsync<QueueTokenResponse>($"/queue/tokens/{tokenId}"))!,
+            token => token.Status == "Admitted",
+            $"queue token {tokenId} admitted");
+
+    /// <summary>Queue, admission and the entry pass for the user at the concert.</summary>
+    public async Task<string> EntryPassAsync(Guid userId, Guid? concertId = null)
+    {
+        var token = await EnterQueueAsync(concertId ?? TestConcertId, userId);
+        return (await WaitUntilAdmittedAsync(token.TokenId)).EntryPass!;
+    }
+
+    public async Task<List<SeatResponse>> SeatsAsync(Guid? concertId = null) =>
+        (await Concert.GetFromJsonAsync<List<SeatResponse>>($"/concerts/{concertId ?? TestConcertId}/seats"))!;
+
+    public async Task<SeatResponse> SeatAsync(string label) => (await SeatsAsync()).Single(s => s.Label == label);
+
+    public async Task<HttpResponseMessage> ReserveRawAsync(Guid userId, Guid seatId, string? entryPass)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { userId, seatId }) };
+        if (entryPass is not null)
+        {
+            request.Headers.Add(ReservationsApi.EntryPassHeader, entryPass);
+        }
+
+        return await Concert.SendAsync(request);
+    }
+
+    public async Task<ReservationResponse> ReserveAsync(Guid userId, Guid seatId, string entryPass)
+    {
+        var response = await ReserveRawAsync(userId, seatId, entryPass);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<ReservationResponse>())!;
+    }
+
+    public async Task<ReservationResponse> ReservationAsync(Guid reservationId) =>
+        (await Concert.GetFromJsonAsync<ReservationResponse>($"/reservations/{reservationId}"))!;
+
+    public async Task<ReservationResponse> WaitReservationAsync(Guid reservationId, string status) =>
+        await Eventually.Until(() => ReservationAsync(reservationId), r => r.Status == status, $"reservation {reservationId} {status} in ConcertService");
+
+    /// <summary>Waits until PaymentService's view of the reservation has the status (Pending once ReservationCreated arrived).</summary>
+    public async Task<PayableReservationResponse> WaitPayableAsync(Guid reservationId, string status) =>
+        (await Eventually.Until(
+            async () =>
+            {
+                var response = await Payment.GetAsync($"/payable-reservations/{reservationId}");
+                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PayableReservationResponse>() : null;
+            },
+            r => r?.Status == status,
+            $"reservation {reservationId} {status} in PaymentService"))!;
+
+    public async Task<HttpResponseMessage> ChargeRawAsync(Guid userId, object body) =>
+        await Payment.PostAsJsonAsync($"/wallets/{userId}/charge", body);
+
+    public async Task<WalletResponse> ChargeAsync(Guid userId, decimal amount)
+    {
+        var response = await ChargeRawAsync(userId, new { amount });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<WalletResponse>())!;
+    }
+
+    public async Task<decimal> BalanceAsync(Guid userId) =>
+        (await Payment.GetFromJsonAsync<WalletResponse>($"/wallets/{userId}"))!.Balance;
+
+    public async Task<HttpResponseMessage> PayRawAsync(Guid reservationId, Guid userId, string? idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments") { Content = JsonContent.Create(new { reservationId, userId }) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(PaymentsApi.IdempotencyKeyHeader, idempotencyKey);
+        }
+
+        return await Payment.SendAsync(request);
+    }
+
+    /// <summary>The events a service staged in its outbox, of one type, as (message type, body) pairs.</summary>
+    public static async Task<List<OutboxMessage>> OutboxOfAsync<TDbContext, TMessage>(IServiceProvider services) where TDbContext : DbContext =>
+        (await MessagingProbes.OutboxAsync<TDbContext>(services)).Where(m => m.MessageType.StartsWith(typeof(TMessage).FullName + ",", StringComparison.Ordinal)).ToList();
+
+    /// <summary>
+    /// The whole flow for an already replicated user: queue, admission, reserve, charge, pay, then waits until the
+    /// reservation is Confirmed and the seat Sold in ConcertService and Confirmed in PaymentService.
+    /// </summary>
+    public async Task<(ReservationResponse Reservation, PaymentResponse Payment)> BookAsync(Guid userId, string seatLabel)
+    {
+        var pass = await EntryPassAsync(userId);
+        var seat = await SeatAsync(seatLabel);
+        var reservation = await ReserveAsync(userId, seat.Id, pass);
+        Assert.That(reservation.Status, Is.EqualTo("Pending"));
+        Assert.That((await SeatAsync(seatLabel)).Status, Is.EqualTo("Held"));
+
+        await WaitPayableAsync(reservation.Id, "Pending");
+        await ChargeAsync(userId, 100.00m);
+        var paid = await PayRawAsync(reservation.Id, userId, Guid.NewGuid().ToString());
+        Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created), await paid.Content.ReadAsStringAsync());
+        var payment = (await paid.Content.ReadFromJsonAsync<PaymentResponse>())!;
+
+        var confirmed = await WaitReservationAsync(reservation.Id, "Confirmed");
+        await WaitPayableAsync(reservation.Id, "Confirmed");
+        return (confirmed, payment);
+    }
+
+    public void Dispose()
+    {
+        Users.Dispose();
+        Concert.Dispose();
+        Payment.Dispose();
+        Token.Dispose();
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Booking;
+
+/// <summary>The booking flow on the real RabbitMQ and PostgreSQL: every check is local, every hand-over an event.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class BookingFlowTests
+{
+    private ConcertBookingSystem _system = null!;
+    private BookingDriver _booking = null!;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        _booking = new BookingDriver(_system);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _booking.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_booking_is_confirmed_and_the_seat_sold_in_every_service_view()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Ada");
+
+        var entered = await _booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(entered.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var token = (await entered.Content.ReadFromJsonAsync<TokenService.Queue.QueueTokenResponse>())!;
+        var again = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(again.TokenId, Is.EqualTo(token.TokenId), "entering again returns the same token");
+
+        var (reservation, payment) = await _booking.BookAsync(userId, "T1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(reservation.PaymentId, Is.EqualTo(payment.Id));
+            Assert.That(reservation.Amount, Is.EqualTo(BookingDriver.TestSeatPrice));
+            Assert.That(payment.Amount, Is.EqualTo(BookingDriver.TestSeatPrice));
+            Assert.That((await _booking.SeatAsync("T1")).Status, Is.EqualTo("Sold"));
+            Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice));
+            Assert.That((await _booking.Payment.GetFromJsonAsync<PaymentResponse>($"/payments/{payment.Id}"))!.Status, Is.EqualTo("Completed"));
+            Assert.That(await BookingDriver.OutboxOfAsync<ConcertDbContext, ReservationConfirmed>(_system.Concert.Services), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Fifty_concurrent_reservations_of_one_seat_have_exactly_one_winner()
+    {
+        var users = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _booking.SignUpReplicatedAsync($"Racer {i}")));
+        var passes = await Task.WhenAll(users.Select(u => _booking.EntryPassAsync(u)));
+        var seat = await _booking.SeatAsync("T2");
+
+        var responses = await Task.WhenAll(users.Select((u, i) => _booking.ReserveRawAsync(u, seat.Id, passes[i])));
+
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(statuses.Count(s => s == HttpStatusCode.Created), Is.EqualTo(1), string.Join(", ", statuses));
+            Assert.That(statuses.Count(s => s == HttpStatusCode.Conflict), Is.EqualTo(49));
+            Assert.That(responses.Where(r => r.StatusCode == HttpStatusCode.Conflict).Select(r => r.Content.Headers.ContentType?.MediaType),
+                Is.All.EqualTo("application/problem+json"));
+            var rows = await _system.Concert.WithScopeAsync(s => s.GetRequiredService<ConcertDbContext>().Reservations.CountAsync(r => r.SeatId == seat.Id));
+            Assert.That(rows, Is.EqualTo(1), "one reservation row for the seat");
+            Assert.That((await _booking.SeatAsync("T2")).Status, Is.EqualTo("Held"));
+        });
+    }
+
+    [Test]
+    public async Task The_same_payment_sent_ten_times_at_once_debits_once()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Grace");
+        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T3")).Id, await _booking.EntryPassAsync(userId));
+        await _booking.WaitPayableAsync(reservation.Id, "Pending");
+        await _booking.ChargeAsync(userId, 50.00m);
+        var key = $"pay-{Guid.NewGuid():N}";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _booking.PayRawAsync(reservation.Id, userId, key)));
+
+        var payments = new List<PaymentResponse>();
+        foreach (var response in responses)
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            payments.Add((await response.Content.ReadFromJsonAsync<PaymentResponse>())!);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(1));
+            Assert.That(payments.Select(p => p.Id).Distinct().Count(), Is.EqualTo(1), "every answer is the same payment");
+            Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice), "debited once");
+            var completed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentCompleted>(_system.Payment.Services);
+            Assert.That(completed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
+        });
+        await _booking.WaitReservationAsync(reservation.Id, "Confirmed");
+
+        var later = await _booking.PayRawAsync(reservation.Id, userId, key);
+        Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a later retry with the key replays the payment");
+        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice));
+    }
+
+    [Test]
+    public async Task Paying_with_too_little_in_the_wallet_is_refused_with_402_and_PaymentFailed()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Poor");
+        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T4")).Id, await _booking.EntryPassAsync(userId));
+        await _booking.WaitPayableAsync(reservation.Id, "Pending");
+        await _booking.ChargeAsync(userId, 5.00m);
+        var key = $"pay-{Guid.NewGuid():N}";
+
+        var refused = await _booking.PayRawAsync(reservation.Id, userId, key);
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
+        Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(5.00m));
+        var failed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentFailed>(_system.Payment.Services);
+        Assert.That(failed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
+
+        // Nothing was stored under the key: after a top-up the same key pays.
+        await _booking.ChargeAsync(userId, 20.00m);
+        var paid = await _booking.PayRawAsync(reservation.Id, userId, key);
+        Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(25.00m - BookingDriver.TestSeatPrice));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.Tests.Infrastructure;
+
+namespace ConcertBooking.Tests.Booking;
+
+/// <summary>Holds that run out, and booking with UserService gone: each with a system of its own.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class BookingResilienceTests
+{
+    [Test]
+    public async Task A_hold_past_its_expiry_releases_the_seat_and_can_no_longer_be_paid()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
+            concert: [("Reservations:HoldTime", "00:00:02"), ("Reservations:SweepInterval", "00:00:00.200")]));
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Slow");
+        var reservation = await booking.ReserveAsync(userId, (await booking.SeatAsync("T5")).Id, await booking.EntryPassAsync(userId));
+        await booking.WaitPayableAsync(reservation.Id, "Pending");
+        await booking.ChargeAsync(userId, 100.00m);
+
+        await booking.WaitReservationAsync(reservation.Id, "Expired");
+        await booking.WaitPayableAsync(reservation.Id, "Expired");
+
+        Assert.That((await booking.SeatAsync("T5")).Status, Is.EqualTo("Available"));
+        var expired = await BookingDriver.OutboxOfAsync<ConcertDbContext, ReservationExpired>(system.Concert.Services);
+        Assert.That(expired.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
+        var refused = await booking.PayRawAsync(reservation.Id, userId, Guid.NewGuid().ToString());
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), await refused.Content.ReadAsStringAsync());
+        Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await booking.BalanceAsync(userId), Is.EqualTo(100.00m), "nothing charged");
+
+        // The released seat can be reserved again, and that reservation paid.
+        var (again, _) = await booking.BookAsync(userId, "T5");
+        Assert.That(again.Id, Is.Not.EqualTo(reservation.Id));
+    }
+
+    [Test]
+    public async Task An_admission_expires_its_pass_is_refused_and_entering_again_requeues_the_same_token()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
+            token: [("Queue:AdmissionLifetime", "00:00:02")]));
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Late");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        var admitted = await booking.WaitUntilAdmittedAsync(token.TokenId);
+
+        await Eventually.Until(
+            async () => (await booking.Token.GetFromJsonAsync<TokenService.Queue.QueueTokenResponse>($"/queue/tokens/{token.TokenId}"))!,
+            t => t.Status == "Expired", $"token {token.TokenId} expired");
+
+        var refused = await booking.ReserveRawAsync(userId, (await booking.SeatAsync("T7")).Id, admitted.EntryPass);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await refused.Content.ReadAsStringAsync());
+        Assert.That((await booking.SeatAsync("T7")).Status, Is.EqualTo("Available"));
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var requeued = (await again.Content.ReadFromJsonAsync<TokenService.Queue.QueueTokenResponse>())!;
+        Assert.That(requeued.TokenId, Is.EqualTo(token.TokenId));
+        Assert.That(requeued.Status, Is.AnyOf("Waiting", "Admitted"), "back in the queue (or already admitted again)");
+    }
+
+    [Test]
+    public async Task With_UserService_stopped_an_already_replicated_user_still_books()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Independent");
+
+        await system.Users.DisposeAsync();
+
+        var (reservation, _) = await booking.BookAsync(userId, "T6");
+        Assert.That(reservation.Status, Is.EqualTo("Confirmed"));
+        Assert.That((await booking.SeatAsync("T6")).Status, Is.EqualTo("Sold"));
+    }
+}

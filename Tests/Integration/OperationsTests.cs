@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging.Operations;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>What an operator relies on: readiness, metrics, traces, dead letters with replay, republish, the ops API.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class OperationsTests
+{
+    private const string ApiKey = "test-ops-key-5f0c";
+    private static readonly KeyValuePair<string, string?>[] WithOpsKey = [new("Ops:ApiKey", ApiKey)];
+
+    [Test]
+    public async Task The_ops_api_is_absent_without_a_configured_key_and_needs_the_key_when_configured()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "concert" ? WithOpsKey : [],
+        });
+        using var users = system.Users.CreateClient();
+        using var concert = system.Concert.CreateClient();
+
+        Assert.That((await users.GetAsync("/ops/outbox")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no key, no API");
+        Assert.That((await concert.GetAsync("/ops/outbox")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/ops/outbox") { Headers = { { "X-Api-Key", ApiKey + "x" } } };
+        Assert.That((await concert.SendAsync(wrong)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/ops/outbox") { Headers = { { "X-Api-Key", ApiKey } } };
+        var status = await concert.SendAsync(right);
+        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await status.Content.ReadFromJsonAsync<OutboxStatus>())!.Pending, Is.Zero);
+    }
+
+    [Test]
+    public async Task Readiness_fails_while_the_broker_or_the_database_is_away_and_recovers_after()
+    {
+        await using var broker = new TcpProxy(TestEnvironment.RabbitMqHost, TestEnvironment.RabbitMqPort);
+        await using var database = new TcpProxy(PostgresDatabases.Server.Host!, PostgresDatabases.Server.Port);
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            RabbitMqPort = service => service == "concert" ? broker.Port : TestEnvironment.RabbitMqPort,
+            PostgresPort = service => service == "concert" ? database.Port : null,
+        });
+        using var concert = system.Concert.CreateClient();
+        await ReadyAsync(concert, HttpStatusCode.OK, "ready at start");
+
+        broker.Cut();
+        TestContext.Out.WriteLine("Injected: broker connection cut");
+        await ReadyAsync(concert, HttpStatusCode.ServiceUnavailable, "not ready without the broker");
+        broker.Restore();
+        await ReadyAsync(concert, HttpStatusCode.OK, "ready again with the broker back", TimeSpan.FromSeconds(60));
+
+        database.Cut();
+        TestContext.Out.WriteLine("Injected: database connection cut");
+        await ReadyAsync(concert, HttpStatusCode.ServiceUnavailable, "not ready without the database");
+        database.Restore();
+        await ReadyAsync(concert, HttpStatusCode.OK, "ready again with the database back");
+        TestContext.Out.WriteLine("Verified: /health/ready followed both outages; /health/live stayed 200");
+        Assert.That((await concert.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Metrics_name_the_messaging_instruments_after_traffic()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync();
+        using var users = system.Users.CreateClient();
+        var user = await users.SignUpAsync("Metered");
+        await system.AllReplicasReachAsync(user.Id, 1);
+        using var concert = system.Concert.CreateClient();
+
+        var userMetrics = await Eventually.Until(() => users.GetStringAsync("/metrics"),
+            text => text.Contains("outbox_published") && text.Contains("outbox_pending"), "UserService's outbox metrics");
+        var concertMetrics = await Eventually.Until(() => concert.GetStringAsync("/metrics"),
+            text => text.Contains("replication_lag") && text.Contains("inbox_consumed"), "ConcertService's inbox metrics");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(userMetrics, Does.Contain("outbox_publish_duration").And.Contain("outbox_oldest_pending_age"));
+            Assert.That(concertMetrics, Does.Contain("replication_lag_milliseconds_bucket"));
+            // MassTransit's own meter is process-wide state, which hosts sharing this test process disturb;
+            // the fault suite checks it on a service running as its own process.
+        });
+    }
+
+    [Test]
+    public async Task One_trace_spans_the_signup_request_and_the_replica_consumers()
+    {
+        var seen = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or "ConcertBooking.Messaging" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (seen) { seen.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var system = await ConcertBookingSystem.StartAsync();
+        using var users = system.Users.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/users")
+        {
+            Content = JsonContent.Create(new { name = "Traced", email = UserApiClient.UniqueEmail("traced") }),
+            Headers = { { "traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" } },
+        };
+
+        var response = await users.SendAsync(request);
+        var user = (await response.Content.ReadFromJsonAsync<UserResponse>())!;
+        await system.AllReplicasReachAsync(user.Id, 1);
+
+        var consumers = await Eventually.Until(() =>
+        {
+            lock (seen)
+            {
+                return Task.FromResult(seen.Where(a => a.TraceId == traceId && a.Kind == ActivityKind.Consumer).ToList());
+            }
+        }, list => list.Count >= 3, "consume activities of the three replicas in the request's trace");
+        TestContext.Out.WriteLine($"Verified: trace {traceId} has {consumers.Count} consumer spans: "
+            + string.Join(", ", consumers.Select(a => a.DisplayName)));
+        lock (seen)
+        {
+            Assert.That(seen.Any(a => a.TraceId == traceId && a.Source.Name == "ConcertBooking.Messaging"), "the relay's span joins the trace");
+        }
+    }
+
+    [Test]
+    public async Task A_dead_lettered_message_is_listed_with_its_reason_and_processed_once_when_replayed()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "concert" ? WithOpsKey : [],
+        });
+        using var users = system.Users.CreateClient();
+        using var concert = system.Concert.CreateClient();
+        concert.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+
+        await ConcertSqlAsync(system, """ALTER TABLE concert."Users" RENAME TO "UsersAway" """);
+        TestContext.Out.WriteLine("Injected: ConcertService's replica table renamed away");
+        var user = await users.SignUpAsync("Dead Letter");
+
+        var letters = await Eventually.Until(() => concert.GetFromJsonAsync<List<DeadLetter>>("/ops/dead-letters")!,
+            list => list!.Count > 0, "the failed UserCreated in ConcertService's error queue");
+        var letter = letters!.Single();
+        TestContext.Out.WriteLine($"Verified: dead letter {letter.MessageId} on {letter.Queue}: {letter.ExceptionType}: {letter.Reason}");
+        Assert.That(letter.Reason, Does.Contain("UsersAway").Or.Contain("Users"));
+        Assert.That(await ConcertBookingSystem.FindReplicaAsyncSafe(system.Concert.Services, user.Id), Is.Null);
+
+        await ConcertSqlAsync(system, """ALTER TABLE concert."UsersAway" RENAME TO "Users" """);
+        var replay = await concert.PostAsync($"/ops/dead-letters/{letter.MessageId}/replay", null);
+        Assert.That((await replay.Content.ReadFromJsonAsync<ReplayResult>())!.Replayed, Is.EqualTo(1));
+
+        var replica = await Eventually.Until(() => ConcertBookingSystem.FindReplicaAsync(system.Concert.Services, user.Id),
+            found => found is not null, "the replayed message to reach the replica");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(replica!.Version, Is.EqualTo(1));
+            Assert.That(await MessagingProbes.InboxEntriesAsync<ConcertDbContext>(system.Concert.Services, letter.MessageId!.Value), Is.EqualTo(1));
+            Assert.That(await concert.GetFromJsonAsync<List<DeadLetter>>("/ops/dead-letters"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Republish_heals_a_replica_whose_table_was_truncated()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "users" ? WithOpsKey : [],
+        });
+        using var users = system.Users.CreateClient();
+        var signedUp = new List<UserResponse>();
+        for (var i = 0; i < 5; i++)
+        {
+            signedUp.Add(await users.SignUpAsync($"Healed {i}"));
+        }
+
+        var renamed = await users.PatchAsJsonAsync($"/users/{signedUp[0].Id}", new { name = "Healed renamed" });
+        Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await system.AllReplicasReachAsync(signedUp[0].Id, 2);
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, 1);
+        }
+
+        await ConcertSqlAsync(system, """TRUNCATE concert."Users" """);
+        TestContext.Out.WriteLine("Injected: ConcertService's replica table truncated");
+        users.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        var result = await (await users.PostAsync("/ops/users/republish", null)).Content.ReadFromJsonAsync<RepublishResult>();
+        Assert.That(result!.Republished, Is.EqualTo(5));
+
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, user.Id == signedUp[0].Id ? 2 : 1);
+        }
+
+        var healed = await ConcertBookingSystem.FindReplicaAsync(system.Concert.Services, signedUp[0].Id);
+        Assert.That((healed!.Name, healed.Version), Is.EqualTo(("Healed renamed", 2L)), "restored at its current version");
+        var untouched = await ConcertBookingSystem.FindReplicaAsync(system.Payment.Services, signedUp[0].Id);
+        Assert.That(untouched!.Version, Is.EqualTo(2), "replicas that had the user ignore the same version again");
+    }
+
+    private static async Task ReadyAsync(HttpClient client, HttpStatusCode expected, string what, TimeSpan? timeout = null) =>
+        await Eventually.Until(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == expected, what, timeout);
+
+    private static async Task ConcertSqlAsync(ConcertBookingSystem system, string sql) =>
+        await system.Concert.WithScopeAsync(services =>
+            services.GetRequiredService<ConcertDbContext>().Database.ExecuteSqlRawAsync(sql));
+}
+
+/// <summary>The status page as an operator sees it: rendered by a real browser from the service's own port.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class StatusPageTests
+{
+    [Test]
+    public async Task The_status_page_renders_backlog_lag_and_failures_in_headless_chromium()
+    {
+        if (!HeadlessChromium.Available)
+        {
+            Assert.Ignore("Debian's chromium is not installed (make test installs it).");
+        }
+
+        const string key = "status-page-key";
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "concert" ? [new("Ops:ApiKey", key)] : [],
+            RealHttp = service => service == "concert",
+        });
+        using var users = system.Users.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await users.SignUpAsync($"Status {i}");
+            await system.AllReplicasReachAsync(user.Id, 1);
+        }
+
+        var page = new Uri(system.Concert.RealAddress, $"/ops/status?apiKey={key}");
+        var dom = await HeadlessChromium.DumpDomAsync(page);
+        var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ops-status-page.png");
+        await HeadlessChromium.ScreenshotAsync(page, screenshot);
+        TestContext.AddTestAttachment(screenshot, "ConcertService /ops/status in headless Chromium");
+        TestContext.Out.WriteLine($"Verified: {page} rendered; screenshot kept at {screenshot}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dom, Does.Contain("<span id=\"service\">concert</span>"), "the page loaded its data");
+            Assert.That(dom, Does.Contain("<b id=\"pending\">0</b>"), "the outbox backlog");
+            Assert.That(dom, Does.Contain("<span id=\"lag-samples\">3</span>"), "three UserCreated consumed here");
+            Assert.That(dom, Does.Match("<b id=\"lag-p99\">[0-9]+\\.[0-9]</b>"), "a replication lag percentile");
+        });
+    }
+}

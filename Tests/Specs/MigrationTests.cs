@@ -1,0 +1,70 @@
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.UserService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ConcertBooking.Tests.Specs;
+
+/// <summary>
+/// Both providers' migrations, offline (no SQL Server here): each is current with its model and scripts to SQL,
+/// as `dotnet ef migrations script` does; and the relay's claim uses each provider's skip-locked form.
+/// </summary>
+[TestFixture]
+[Category("Specs")]
+public sealed class MigrationTests
+{
+    public static IEnumerable<TestCaseData> Contexts()
+    {
+        yield return Case<PostgresUserDesignTimeFactory, PostgresUserDbContext>("users");
+        yield return Case<SqlServerUserDesignTimeFactory, SqlServerUserDbContext>("users");
+        yield return Case<PostgresConcertDesignTimeFactory, PostgresConcertDbContext>("concert");
+        yield return Case<SqlServerConcertDesignTimeFactory, SqlServerConcertDbContext>("concert");
+        yield return Case<PostgresPaymentDesignTimeFactory, PostgresPaymentDbContext>("payment");
+        yield return Case<SqlServerPaymentDesignTimeFactory, SqlServerPaymentDbContext>("payment");
+        yield return Case<PostgresTokenDesignTimeFactory, PostgresTokenDbContext>("token");
+        yield return Case<SqlServerTokenDesignTimeFactory, SqlServerTokenDbContext>("token");
+    }
+
+    private static TestCaseData Case<TFactory, TContext>(string schema)
+        where TFactory : IDesignTimeDbContextFactory<TContext>, new()
+        where TContext : DbContext =>
+        new TestCaseData(new Func<DbContext>(() => new TFactory().CreateDbContext([])), schema).SetArgDisplayNames(typeof(TContext).Name);
+
+    [TestCaseSource(nameof(Contexts))]
+    public void Migrations_are_current_with_the_model(Func<DbContext> create, string schema)
+    {
+        using var db = create();
+
+        Assert.That(db.Database.HasPendingModelChanges(), Is.False,
+            $"{db.GetType().Name}'s model changed without a migration: run dotnet ef migrations add for both providers");
+    }
+
+    [TestCaseSource(nameof(Contexts))]
+    public void Migrations_script_offline_into_the_service_schema(Func<DbContext> create, string schema)
+    {
+        using var db = create();
+
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.That(db.Database.GetMigrations(), Is.Not.Empty);
+        Assert.That(script, Does.Contain("OutboxMessages").And.Contain("InboxMessages").And.Contain("Users"));
+        Assert.That(script, Does.Contain(schema));
+    }
+
+    [TestCaseSource(nameof(Contexts))]
+    public void The_relay_claims_with_locks_that_other_relays_skip(Func<DbContext> create, string schema)
+    {
+        using var db = create();
+
+        var sql = OutboxClaim.BuildSql(db, batchSize: 50);
+
+        Assert.That(sql, db.Database.IsNpgsql()
+            ? Does.Contain("FOR UPDATE SKIP LOCKED").And.Contain("LIMIT 50").And.Contain($"{schema}.\"OutboxMessages\"")
+            : Does.Contain("WITH (UPDLOCK, ROWLOCK, READPAST)").And.Contain("TOP (50)").And.Contain($"[{schema}].[OutboxMessages]"));
+    }
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConcertBooking.TokenService.Queue;
+
+/// <summary>Bound from <c>Queue</c>: how fast the waiting queue lets users in and for how long.</summary>
+public sealed class QueueOptions
+{
+    public const string SectionName = "Queue";
+
+    /// <summary>How many waiting tokens per concert are admitted at each interval.</summary>
+    [Range(1, 10_000)]
+    public int AdmitPerInterval { get; set; } = 10;
+
+    public TimeSpan AdmissionInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an admitted token (and its entry pass) stays valid.</summary>
+    public TimeSpan AdmissionLifetime { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,20 @@
+using ConcertBooking.ServiceDefaults.EntryPasses;
+using FluentValidation;
+
+namespace ConcertBooking.TokenService.Queue;
+
+public static class QueueRegistration
+{
+    /// <summary>The waiting queue: its options, the entry-pass signer, the admitter and the request validators.</summary>
+    public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QueueOptions>()
+            .BindConfiguration(QueueOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddEntryPasses();
+        builder.Services.AddHostedService<QueueAdmitter>();
+        builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
+        return builder;
+    }
+}
