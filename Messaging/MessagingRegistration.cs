@@ -51,10 +51,8 @@ public static class MessagingRegistration
         {
             services.AddSingleton<IDeadLetters, RabbitMqDeadLetters>();
         }
-        else
+        else if (options.Transport == MessagingTransport.InMemory)
         {
-            // Kafka's dead letters are in <topic>.dlt (docs/transports.md); listing and replaying them through
-            // IDeadLetters is not built yet.
             services.AddSingleton<IDeadLetters, NoDeadLetters>();
         }
 

@@ -196,6 +196,10 @@ internal sealed partial class KafkaTopicAdmin(IOptions<MessagingOptions> options
         }
     }
 
+    /// <summary>Partitions of a topic (0 when it does not exist).</summary>
+    public int PartitionCount(string topic, TimeSpan timeout) =>
+        _admin.Value.GetMetadata(topic, timeout).Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError)?.Partitions.Count ?? 0;
+
     /// <summary>For the health check: whether the cluster answers a metadata request, and with how many brokers.</summary>
     public int BrokersReachable(TimeSpan timeout) => _admin.Value.GetMetadata(timeout).Brokers.Count;
 

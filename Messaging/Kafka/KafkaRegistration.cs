@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Transport;
 using MassTransit;
 using MassTransit.Configuration;
@@ -48,6 +49,7 @@ internal static class KafkaRegistration
         services.AddSingleton<KafkaDeadLetters>();
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
+        services.AddSingleton<IDeadLetters, KafkaDeadLetterStore>();
         services.AddHostedService<KafkaConsumerService>();
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded, tags: ["ready"]);
         return services;

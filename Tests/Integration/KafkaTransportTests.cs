@@ -6,6 +6,7 @@ using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
@@ -183,6 +184,47 @@ public sealed class KafkaTransportTests
             Assert.That(await MessagingProbes.InboxEntriesAsync<ConcertDbContext>(_system.Concert.Services, failingId), Is.Zero, "its transaction rolled back");
             Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, failing.UserId), Is.Null);
         });
+    }
+
+    [Test]
+    public async Task Dead_letters_are_listed_for_the_operator_and_replayed_once_to_their_topic()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        var kafka = system.Kafka!;
+        await kafka.WaitForTopicsAsync("user.created", "user.created.dlt");
+        var topic = kafka.Topic("user.created");
+        var failingId = Guid.CreateVersion7();
+        // The replica's name column holds 100 characters: this record fails, and fails again when replayed.
+        var failing = new UserCreated(Guid.CreateVersion7(), new string('y', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
+        await kafka.ProduceRawAsync(topic, partition: 1, failing.UserId.ToString(),
+            Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(failing, MessageSerialization.Options)),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = failingId.ToString(),
+                [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+            });
+        var deadLetters = system.Concert.Services.GetRequiredService<IDeadLetters>();
+
+        var listed = await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
+            letters => letters.Any(d => d.MessageId == failingId), "the failed record in the concert service's dead letters");
+        var entry = listed.Single(d => d.MessageId == failingId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(entry.Queue, Is.EqualTo(topic + ".dlt"));
+            Assert.That(entry.ExceptionType, Is.EqualTo(typeof(DbUpdateException).FullName));
+            Assert.That(entry.MessageType, Is.EqualTo(MessageTypes.NameOf(typeof(UserCreated))));
+            Assert.That(entry.FaultedAt, Is.Not.Null);
+        });
+
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.Zero, "a replayed dead letter is not replayed again");
+
+        // The replay is a new record on the original topic; the fault persisting, it fails again and is listed anew.
+        var copies = kafka.ReadTopic(topic, records => records.Count(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString()) >= 2, TimeSpan.FromSeconds(30))
+            .Count(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString());
+        Assert.That(copies, Is.EqualTo(2));
+        await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
+            letters => letters.Count(d => d.MessageId == failingId) == 1, "the replayed record to fail again and be listed anew");
     }
 
     [Test]
