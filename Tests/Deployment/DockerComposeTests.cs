@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
+using ConcertBooking.ServiceDefaults.EntryPasses;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -93,6 +94,14 @@ public sealed class DockerComposeTests
         });
     }
 
+    [TestCase("concert", "token")]
+    [TestCase("concert-local", "token-local")]
+    public void The_services_that_issue_and_check_entry_passes_share_one_signing_key(string checker, string issuer)
+    {
+        string Key(string service) => (string)Map(_services[service]["environment"])["EntryPass__SigningKey"];
+        Assert.That(Key(checker), Is.EqualTo(Key(issuer)).And.StartWith("${ENTRY_PASS_SIGNING_KEY:-"));
+    }
+
     /// <summary>
     /// <c>Section__Property</c> names a property of the options class bound from that section (nested sections and
     /// dictionaries included); <c>Urls</c> and <c>ConnectionStrings__*</c> must be what appsettings.json sets.
@@ -106,6 +115,7 @@ public sealed class DockerComposeTests
             "ConnectionStrings" => path.Length == 2 && appsettings["ConnectionStrings"]?[path[1]] is not null,
             MessagingOptions.SectionName => HasProperty(typeof(MessagingOptions), path[1..]),
             DatabaseOptions.SectionName => HasProperty(typeof(DatabaseOptions), path[1..]),
+            EntryPassOptions.SectionName => HasProperty(typeof(EntryPassOptions), path[1..]),
             _ => false,
         };
     }
