@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ConcertBooking.Messaging.Kafka;
 
 namespace ConcertBooking.Messaging;
 
@@ -6,6 +7,7 @@ public enum MessagingTransport
 {
     RabbitMq,
     InMemory,
+    Kafka,
 }
 
 /// <summary>Bound from the <c>Messaging</c> configuration section.</summary>
@@ -20,6 +22,8 @@ public sealed class MessagingOptions
     public string ServiceName { get; set; } = "";
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    public KafkaOptions Kafka { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();
 

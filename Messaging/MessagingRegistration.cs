@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging.Database;
 using ConcertBooking.Messaging.Inbox;
+using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Transport;
@@ -36,7 +37,11 @@ public static class MessagingRegistration
         services.TryAddSingleton<OutboxSignal>();
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
 
-        services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        if (options.Transport != MessagingTransport.Kafka)
+        {
+            services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
+        }
+
         services.TryAddSingleton<RecentActivity>();
         services.TryAddSingleton<ReceiveEndpoints>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
@@ -46,7 +51,7 @@ public static class MessagingRegistration
         {
             services.AddSingleton<IDeadLetters, RabbitMqDeadLetters>();
         }
-        else
+        else if (options.Transport == MessagingTransport.InMemory)
         {
             services.AddSingleton<IDeadLetters, NoDeadLetters>();
         }
@@ -87,13 +92,32 @@ public static class MessagingRegistration
                         memory.ConfigureEndpoints(context);
                     });
                     break;
+                case MessagingTransport.Kafka:
+                    // Kafka records reach the consumers through the mediator (AddKafkaTransport). An in-memory bus
+                    // without endpoints stays so that IBus, its health check and the consumer registrations above
+                    // exist exactly as on the other transports. Publishing on it would reach nobody, so it refuses:
+                    // events go through the outbox.
+                    bus.UsingInMemory((_, memory) =>
+                    {
+                        memory.ConfigurePublish(publish => publish.UseExecute(_ => throw OnlyThroughTheOutbox()));
+                        memory.ConfigureSend(send => send.UseExecute(_ => throw OnlyThroughTheOutbox()));
+                    });
+                    break;
                 default:
                     throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
             }
         });
 
+        if (options.Transport == MessagingTransport.Kafka)
+        {
+            services.AddKafkaTransport<TDbContext>(options.Consumers);
+        }
+
         return builder;
     }
+
+    private static NotSupportedException OnlyThroughTheOutbox() =>
+        new("With Messaging:Transport=Kafka the MassTransit bus carries nothing: add events to the IOutbox, whose relay publishes them to Kafka.");
 
     /// <summary>
     /// Every receive endpoint: the inbox around each consumer, bounded concurrency, and retries that give a
@@ -114,26 +138,33 @@ public static class MessagingRegistration
         {
             context.GetService<ReceiveEndpoints>()?.Add(queue);
             endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-            if (options.TransientRetryLimit > 0)
-            {
-                endpoint.UseMessageRetry(retry =>
-                {
-                    retry.Handle<Exception>(DatabaseProviders.IsTransient);
-                    retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-                });
-            }
-
-            if (options.RetryLimit > 0)
-            {
-                endpoint.UseMessageRetry(retry =>
-                {
-                    retry.Ignore<Exception>(DatabaseProviders.IsTransient);
-                    retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
-                });
-            }
-
-            endpoint.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
+            UseInboxAndRetries<TDbContext>(endpoint, options);
         });
         return bus;
+    }
+
+    /// <summary>The retry policy and the inbox of a receive endpoint, or of the Kafka transport's mediator (one too).</summary>
+    internal static void UseInboxAndRetries<TDbContext>(IReceiveEndpointConfigurator configurator, ConsumerOptions options)
+        where TDbContext : DbContext
+    {
+        if (options.TransientRetryLimit > 0)
+        {
+            configurator.UseMessageRetry(retry =>
+            {
+                retry.Handle<Exception>(DatabaseProviders.IsTransient);
+                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
+            });
+        }
+
+        if (options.RetryLimit > 0)
+        {
+            configurator.UseMessageRetry(retry =>
+            {
+                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
+                retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
+            });
+        }
+
+        configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
     }
 }

@@ -109,6 +109,10 @@ for path in files:
         elif outcome in ("NotExecuted", "Inconclusive"):
             skipped_tests.append((name, message_of(elem)))
 
+# NUnit's adapter lists ignored tests as NotExecuted results but leaves the notExecuted
+# counter at 0 (total > executed), so the results are the reliable count.
+skipped = max(skipped, len(skipped_tests))
+
 print(f"Test results: {len(files)} trx file(s) under {root_dir}")
 if failed_tests:
     print(f"Failed tests ({len(failed_tests)}):")

@@ -36,8 +36,10 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
     /// Fast admissions and the test concert; <paramref name="concert"/> and <paramref name="token"/> add or override
     /// ConcertService and TokenService settings (hold time, admission lifetime...).
     /// </summary>
-    public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null) => new()
+    public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null,
+        ConcertBooking.Messaging.MessagingTransport transport = ConcertBooking.Messaging.MessagingTransport.RabbitMq) => new()
     {
+        Transport = transport,
         Settings = service => service switch
         {
             "token" =>

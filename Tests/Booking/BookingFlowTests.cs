@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.Tests.Infrastructure;
@@ -10,10 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Tests.Booking;
 
-/// <summary>The booking flow on the real RabbitMQ and PostgreSQL: every check is local, every hand-over an event.</summary>
-[TestFixture]
+/// <summary>
+/// The booking flow on a real broker (RabbitMQ, and Kafka on librdkafka's mock cluster) and PostgreSQL: every check
+/// is local, every hand-over an event.
+/// </summary>
+[TestFixture(MessagingTransport.RabbitMq)]
+[TestFixture(MessagingTransport.Kafka)]
 [Category("Integration")]
-public sealed class BookingFlowTests
+public sealed class BookingFlowTests(MessagingTransport transport)
 {
     private ConcertBookingSystem _system = null!;
     private BookingDriver _booking = null!;
@@ -21,7 +26,7 @@ public sealed class BookingFlowTests
     [OneTimeSetUp]
     public async Task StartSystem()
     {
-        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(transport: transport));
         _booking = new BookingDriver(_system);
     }
 

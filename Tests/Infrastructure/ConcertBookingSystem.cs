@@ -1,4 +1,6 @@
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
@@ -17,10 +19,11 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     private ConcertBookingSystem(RabbitMqVirtualHost virtualHost, SystemOptions options)
     {
         VirtualHost = virtualHost;
-        Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, options), options.TestServices?.Invoke("users"));
-        Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, options), options.TestServices?.Invoke("concert"));
-        Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, options), options.TestServices?.Invoke("payment"));
-        Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, options), options.TestServices?.Invoke("token"));
+        Kafka = options.Transport == MessagingTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
+        Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, Kafka, options), options.TestServices?.Invoke("users"));
+        Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, Kafka, options), options.TestServices?.Invoke("concert"));
+        Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, Kafka, options), options.TestServices?.Invoke("payment"));
+        Token = new ServiceHost<TokenDbContext>("token", Settings("token", virtualHost, Kafka, options), options.TestServices?.Invoke("token"));
         if (options.RealHttp is { } realHttp)
         {
             if (realHttp("users")) Users.UseKestrel(0);
@@ -31,6 +34,9 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     }
 
     public RabbitMqVirtualHost VirtualHost { get; }
+
+    /// <summary>The Kafka cluster (mock or real) when the system runs on Kafka.</summary>
+    public KafkaTestCluster? Kafka { get; }
 
     public ServiceHost<UserDbContext> Users { get; }
 
@@ -92,12 +98,14 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         return found;
     }
 
-    private static Dictionary<string, string?> Settings(string service, RabbitMqVirtualHost virtualHost, SystemOptions options)
+    private static Dictionary<string, string?> Settings(string service, RabbitMqVirtualHost virtualHost, KafkaTestCluster? kafka, SystemOptions options)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Database"] = PostgresDatabases.ConnectionString(
-                PostgresDatabases.NewName(service), port: options.PostgresPort?.Invoke(service)),
+            ["ConnectionStrings:Database"] = options.Database == DatabaseProvider.SqlServer
+                ? SqlServerDatabases.ConnectionString(SqlServerDatabases.NewName(service))
+                : PostgresDatabases.ConnectionString(PostgresDatabases.NewName(service), port: options.PostgresPort?.Invoke(service)),
+            ["Database:Provider"] = options.Database.ToString(),
             ["Messaging:Transport"] = "RabbitMq",
             ["Messaging:RabbitMq:Host"] = TestEnvironment.RabbitMqHost,
             ["Messaging:RabbitMq:Port"] = (options.RabbitMqPort?.Invoke(service) ?? TestEnvironment.RabbitMqPort).ToString(),
@@ -107,6 +115,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             ["Messaging:Outbox:PollInterval"] = "00:00:00.500",
             ["Messaging:Outbox:RetryMaxDelay"] = "00:00:02",
         };
+        // The Kafka settings go before the test's own, so that a test can still override them.
+        foreach (var (key, value) in kafka?.Settings(service) ?? [])
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in options.Settings(service))
         {
             settings[key] = value;
@@ -122,6 +136,22 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         await Payment.DisposeAsync();
         await Token.DisposeAsync();
         await VirtualHost.DisposeAsync();
+        Kafka?.Dispose();
+
+        // Pools are per connection string and outlive the hosts: without this, every system a run starts keeps
+        // its idle connections for minutes, and a long run exhausts PostgreSQL's connection slots.
+        foreach (var settings in new[] { Users.Settings, Concert.Settings, Payment.Settings, Token.Settings })
+        {
+            var connectionString = settings["ConnectionStrings:Database"]!;
+            if (settings["Database:Provider"] == nameof(DatabaseProvider.SqlServer))
+            {
+                Microsoft.Data.SqlClient.SqlConnection.ClearPool(new Microsoft.Data.SqlClient.SqlConnection(connectionString));
+            }
+            else
+            {
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
+            }
+        }
     }
 }
 
@@ -141,4 +171,13 @@ public sealed class SystemOptions
 
     /// <summary>Extra configuration per service name ("users", "concert", "payment", "token").</summary>
     public Func<string, IEnumerable<KeyValuePair<string, string?>>> Settings { get; init; } = _ => [];
+
+    /// <summary>The broker the services talk to: the real local RabbitMQ, or Kafka (librdkafka's mock cluster or a real one).</summary>
+    public MessagingTransport Transport { get; init; } = MessagingTransport.RabbitMq;
+
+    /// <summary>PostgreSQL locally; SQL Server where <c>CB_TEST_SQLSERVER</c> names one.</summary>
+    public DatabaseProvider Database { get; init; } = DatabaseProvider.Postgres;
+
+    /// <summary>Brokers of the Kafka mock cluster.</summary>
+    public int KafkaBrokers { get; init; } = 1;
 }

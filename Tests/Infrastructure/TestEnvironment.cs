@@ -22,6 +22,10 @@ public static class TestEnvironment
     /// <summary>Set to run the integration suite on SQL Server as well; where unset those tests are ignored.</summary>
     public static string? SqlServer { get; } = Environment.GetEnvironmentVariable("CB_TEST_SQLSERVER");
 
+    /// <summary>A real Kafka cluster for the Kafka tests; where unset they run on librdkafka's mock cluster.</summary>
+    public static string? KafkaBootstrapServers { get; } =
+        Environment.GetEnvironmentVariable("KAFKA_BOOTSTRAP_SERVERS") is { Length: > 0 } servers ? servers : null;
+
     private static string Get(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 }

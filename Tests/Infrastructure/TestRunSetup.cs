@@ -6,5 +6,9 @@ namespace ConcertBooking.Tests;
 public sealed class TestRunSetup
 {
     [OneTimeTearDown]
-    public async Task DropDatabases() => await PostgresDatabases.DropAllAsync();
+    public async Task DropDatabases()
+    {
+        await PostgresDatabases.DropAllAsync();
+        await SqlServerDatabases.DropAllAsync();
+    }
 }

@@ -1,0 +1,313 @@
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Kafka;
+
+/// <summary>
+/// This service's member of its consumer group. One thread polls; each assigned partition has a worker that
+/// handles its records one at a time, in offset order (so in order per key), while partitions run side by side
+/// up to <see cref="KafkaOptions.ConcurrencyLimit"/>. An offset is committed only once its record's handler
+/// has returned, that is after the consumer's transaction committed or its dead letter was confirmed:
+/// at-least-once, with the inbox absorbing what a crash or rebalance delivers again.
+/// </summary>
+internal sealed partial class KafkaConsumerService(
+    KafkaSubscriptions subscriptions,
+    KafkaRecordHandler handler,
+    KafkaTopicAdmin admin,
+    KafkaTopics topics,
+    IOptions<MessagingOptions> options,
+    TimeProvider timeProvider,
+    ILogger<KafkaConsumerService> logger) : BackgroundService
+{
+    private readonly KafkaOptions _options = options.Value.Kafka;
+    private readonly Dictionary<TopicPartition, PartitionWorker> _workers = [];
+    private readonly HashSet<TopicPartition> _paused = [];
+    private readonly SemaphoreSlim _concurrency = new(options.Value.Kafka.ConcurrencyLimit);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (subscriptions.MessageTypes.Count == 0)
+        {
+            return; // a service without consumers (UserService) joins no group
+        }
+
+        var subscribed = subscriptions.MessageTypes.Keys.ToList();
+        await admin.EnsureAsync([.. subscribed, .. subscribed.Select(topics.DeadLetter)], stoppingToken);
+
+        // Consume blocks, and rebalance callbacks run inside it: the loop gets a thread of its own.
+        await Task.Factory.StartNew(() => Poll(subscribed, stoppingToken), stoppingToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Poll(List<string> subscribed, CancellationToken stoppingToken)
+    {
+        var groupId = _options.GroupId ?? options.Value.ServiceName;
+        var config = KafkaClientConfig.Apply(new ConsumerConfig
+        {
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // A new group starts at the beginning: a fresh replica must see every event (versions make replays safe).
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds,
+        }, options.Value);
+
+        using var consumer = new ConsumerBuilder<string?, byte[]>(config)
+            .SetPartitionsAssignedHandler((_, assigned) => Assign(assigned, groupId))
+            .SetPartitionsRevokedHandler((c, revoked) => Stop(c, revoked.Select(p => p.TopicPartition), commit: true))
+            .SetPartitionsLostHandler((c, lost) => Stop(c, lost.Select(p => p.TopicPartition), commit: false))
+            .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "consumer", error))
+            .SetLogHandler((_, message) => KafkaClientLog.Native(logger, message))
+            .Build();
+        consumer.Subscribe(subscribed);
+        LogSubscribed(logger, groupId, string.Join(", ", subscribed));
+
+        var nextCommit = timeProvider.GetUtcNow() + _options.CommitInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<string?, byte[]>? record = null;
+                try
+                {
+                    record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException exception)
+                {
+                    // librdkafka reconnects by itself; an error here is about one fetch, never a skipped record.
+                    LogConsumeError(logger, exception, exception.Error.Code);
+                }
+
+                if (record is { IsPartitionEOF: false } && _workers.TryGetValue(record.TopicPartition, out var worker))
+                {
+                    worker.Enqueue(record);
+                    if (worker.Buffered >= _options.MaxBufferedPerPartition && _paused.Add(record.TopicPartition))
+                    {
+                        consumer.Pause([record.TopicPartition]);
+                    }
+                }
+
+                ResumeDrained(consumer);
+                if (timeProvider.GetUtcNow() >= nextCommit)
+                {
+                    Commit(consumer, _workers.Values);
+                    nextCommit = timeProvider.GetUtcNow() + _options.CommitInterval;
+                }
+            }
+        }
+        finally
+        {
+            // Graceful: the records in flight finish (within the grace period), their offsets are committed,
+            // and Close leaves the group at once so that the others take over without waiting for the session timeout.
+            Stop(consumer, [.. _workers.Keys], commit: true);
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException exception)
+            {
+                LogConsumeError(logger, exception, exception.Error.Code);
+            }
+        }
+    }
+
+    private void Assign(List<TopicPartition> assigned, string groupId)
+    {
+        foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
+        {
+            _workers[partition] = new PartitionWorker(partition, handler, _concurrency, logger);
+        }
+
+        LogAssigned(logger, groupId, string.Join(", ", assigned));
+    }
+
+    private void Stop(IConsumer<string?, byte[]> consumer, IEnumerable<TopicPartition> partitions, bool commit)
+    {
+        var stopping = partitions.Where(_workers.ContainsKey).Select(p => _workers[p]).ToList();
+        if (stopping.Count == 0)
+        {
+            return;
+        }
+
+        // Queued records are dropped, not handled: the next owner of the partition reads them from the committed offset.
+        Task.WhenAll(stopping.Select(w => w.StopAsync(_options.StopGracePeriod))).GetAwaiter().GetResult();
+        if (commit)
+        {
+            Commit(consumer, stopping);
+        }
+
+        foreach (var worker in stopping)
+        {
+            _workers.Remove(worker.Partition);
+            _paused.Remove(worker.Partition);
+            worker.Dispose();
+        }
+
+        LogStopped(logger, string.Join(", ", stopping.Select(w => w.Partition)), commit);
+    }
+
+    private void Commit(IConsumer<string?, byte[]> consumer, IEnumerable<PartitionWorker> workers)
+    {
+        var offsets = workers
+            .Select(w => (Worker: w, Next: w.HandledUpTo))
+            .Where(x => x.Next > x.Worker.Committed)
+            .ToList();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(offsets.Select(x => new TopicPartitionOffset(x.Worker.Partition, new Offset(x.Next))));
+            foreach (var (worker, next) in offsets)
+            {
+                worker.Committed = next;
+            }
+        }
+        catch (KafkaException exception)
+        {
+            // Broker away or a rebalance under way: the offsets are committed next time, or the records come again
+            // to whoever owns the partition and the inbox absorbs them.
+            LogCommitFailed(logger, exception, exception.Error.Code);
+        }
+    }
+
+    private void ResumeDrained(IConsumer<string?, byte[]> consumer)
+    {
+        if (_paused.Count == 0)
+        {
+            return;
+        }
+
+        var drained = _paused.Where(p => _workers.TryGetValue(p, out var w) && w.Buffered <= _options.MaxBufferedPerPartition / 2).ToList();
+        if (drained.Count > 0)
+        {
+            consumer.Resume(drained);
+            _paused.ExceptWith(drained);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _concurrency.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka consumer group {GroupId} subscribed to {Topics}")]
+    private static partial void LogSubscribed(ILogger logger, string groupId, string topics);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka consumer group {GroupId} assigned {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string groupId, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka partitions {Partitions} stopped (offsets committed: {Committed})")]
+    private static partial void LogStopped(ILogger logger, string partitions, bool committed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consume error {Code}")]
+    private static partial void LogConsumeError(ILogger logger, Exception exception, ErrorCode code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka offset commit failed ({Code}); retried at the next interval")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, ErrorCode code);
+}
+
+/// <summary>One assigned partition: its records, handled strictly one after another.</summary>
+internal sealed partial class PartitionWorker : IDisposable
+{
+    private readonly Channel<ConsumeResult<string?, byte[]>> _records = Channel.CreateUnbounded<ConsumeResult<string?, byte[]>>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly KafkaRecordHandler _handler;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Task _loop;
+    private long _handledUpTo = -1;
+    private int _buffered;
+    private volatile bool _stopping;
+
+    public PartitionWorker(TopicPartition partition, KafkaRecordHandler handler, SemaphoreSlim concurrency, ILogger logger)
+    {
+        Partition = partition;
+        _handler = handler;
+        _concurrency = concurrency;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public TopicPartition Partition { get; }
+
+    public int Buffered => Volatile.Read(ref _buffered);
+
+    /// <summary>The offset to commit: one past the last record whose handling completed; -1 before any.</summary>
+    public long HandledUpTo => Interlocked.Read(ref _handledUpTo);
+
+    /// <summary>What was committed last; touched by the polling thread only.</summary>
+    public long Committed { get; set; } = -1;
+
+    public void Enqueue(ConsumeResult<string?, byte[]> record)
+    {
+        Interlocked.Increment(ref _buffered);
+        _records.Writer.TryWrite(record);
+    }
+
+    public async Task StopAsync(TimeSpan gracePeriod)
+    {
+        _stopping = true;
+        _records.Writer.TryComplete();
+        if (await Task.WhenAny(_loop, Task.Delay(gracePeriod)) != _loop)
+        {
+            // The handler's transaction is rolled back; its record was not committed, so it is delivered again.
+            await _abort.CancelAsync();
+        }
+
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var record in _records.Reader.ReadAllAsync())
+        {
+            Interlocked.Decrement(ref _buffered);
+            if (_stopping)
+            {
+                return;
+            }
+
+            try
+            {
+                await _concurrency.WaitAsync(_abort.Token);
+                try
+                {
+                    await _handler.HandleAsync(record, _abort.Token);
+                }
+                finally
+                {
+                    _concurrency.Release();
+                }
+            }
+            catch (Exception) when (_abort.IsCancellationRequested)
+            {
+                // Aborted on revoke or shutdown, whatever the cancellation surfaced as: the record is not committed
+                // and comes again to the partition's next owner.
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Only a bug in the transport itself lands here (handler failures become dead letters). Stopping the
+                // partition without committing is the safe choice: the record is redelivered after a rebalance or restart.
+                LogWorkerFailed(_logger, exception, Partition.ToString());
+                return;
+            }
+
+            Interlocked.Exchange(ref _handledUpTo, record.Offset.Value + 1);
+        }
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka partition worker {Partition} stopped on an unexpected error; its records wait for a restart or rebalance")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception exception, string partition);
+}

@@ -1,0 +1,155 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Database;
+using ConcertBooking.ServiceDefaults.EntryPasses;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+
+namespace ConcertBooking.Tests.Deployment;
+
+/// <summary>
+/// No Docker engine runs here, so docker-compose.yml is held against the services' own configuration instead:
+/// ports, service names, and that every environment variable it sets is a setting the services actually read.
+/// </summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class DockerComposeTests
+{
+    private static readonly string Root = FindRepositoryRoot();
+    private Dictionary<string, Dictionary<object, object>> _services = null!;
+
+    public static IEnumerable<TestCaseData> Services()
+    {
+        foreach (var (service, project) in new[] { ("users", "UserService"), ("concert", "ConcertService"), ("payment", "PaymentService"), ("token", "TokenService") })
+        {
+            yield return new TestCaseData(service, project, "kafka", MessagingTransport.Kafka, DatabaseProvider.SqlServer).SetArgDisplayNames(service);
+            yield return new TestCaseData(service + "-local", project, "local", MessagingTransport.RabbitMq, DatabaseProvider.Postgres).SetArgDisplayNames(service + "-local");
+        }
+    }
+
+    [OneTimeSetUp]
+    public void Parse()
+    {
+        using var reader = new StreamReader(Path.Combine(Root, "docker-compose.yml"));
+        // MergingParser resolves the file's `<<: *anchor` merge keys, as docker compose does.
+        var document = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
+        _services = ((Dictionary<object, object>)document["services"])
+            .ToDictionary(s => (string)s.Key, s => (Dictionary<object, object>)s.Value);
+    }
+
+    [TestCaseSource(nameof(Services))]
+    public void A_service_matches_its_own_configuration(string name, string project, string profile, MessagingTransport transport, DatabaseProvider database)
+    {
+        Assert.That(_services, Contains.Key(name));
+        var service = _services[name];
+        var environment = Map(service["environment"]).ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "");
+        var appsettings = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, project, "appsettings.json")))!;
+        var port = new Uri(appsettings["Urls"]!.GetValue<string>()).Port;
+        var dockerfile = Path.Combine(Root, (string)Map(service["build"])["dockerfile"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(List(service["profiles"]), Is.EqualTo(new[] { profile }));
+            Assert.That(List(service["ports"]), Is.EqualTo(new[] { $"{port}:{port}" }), "published port = the port in appsettings.json Urls");
+            Assert.That(new Uri(environment["Urls"].Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port, Is.EqualTo(port));
+            Assert.That(environment["Messaging__ServiceName"], Is.EqualTo(appsettings["Messaging"]!["ServiceName"]!.GetValue<string>()));
+            Assert.That(Enum.Parse<MessagingTransport>(environment["Messaging__Transport"]), Is.EqualTo(transport));
+            Assert.That(Enum.Parse<DatabaseProvider>(environment["Database__Provider"]), Is.EqualTo(database));
+            Assert.That(environment["ConnectionStrings__Database"], Does.Contain(database == DatabaseProvider.SqlServer ? "${MSSQL_SA_PASSWORD:-" : "${POSTGRES_PASSWORD:-"),
+                "passwords come from a variable with a dev-only default");
+            foreach (var key in environment.Keys)
+            {
+                Assert.That(IsKnownSetting(key, appsettings), Is.True, $"{name}: {key} is not a setting the service reads");
+            }
+
+            Assert.That(File.Exists(dockerfile), Is.True, dockerfile);
+            Assert.That(File.ReadAllText(dockerfile), Does.Contain($"\"{project}.dll\"").And.Contain("dotnet/sdk:10.0").And.Contain("dotnet/aspnet:10.0"));
+            Assert.That(service, Contains.Key("healthcheck"));
+            foreach (var (dependency, condition) in Map(service["depends_on"]))
+            {
+                Assert.That(_services, Contains.Key((string)dependency));
+                Assert.That(_services[(string)dependency], Contains.Key("healthcheck"), $"{dependency} needs a health check to be waited for");
+                Assert.That(List(_services[(string)dependency]["profiles"]), Is.EqualTo(new[] { profile }), $"{dependency} runs in the same profile");
+                Assert.That(Map(condition)["condition"], Is.EqualTo("service_healthy"));
+            }
+        });
+    }
+
+    [Test]
+    public void Kafka_runs_as_a_single_KRaft_node_that_the_services_reach()
+    {
+        var kafka = Map(_services["kafka"]["environment"]).ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "");
+        var bootstrap = Map(_services["users"]["environment"])["Messaging__Kafka__BootstrapServers"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(kafka["KAFKA_PROCESS_ROLES"], Is.EqualTo("broker,controller"));
+            Assert.That(kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"], Does.StartWith($"{kafka["KAFKA_NODE_ID"]}@kafka:"));
+            Assert.That(kafka["KAFKA_ADVERTISED_LISTENERS"], Does.Contain($"PLAINTEXT://{bootstrap}"));
+            Assert.That(_services.Keys, Has.None.Contains("zookeeper"));
+            Assert.That(_services, Contains.Key("sqlserver"));
+            Assert.That((string)_services["sqlserver"]["image"], Does.StartWith("mcr.microsoft.com/mssql/server:2022"));
+            Assert.That(File.ReadAllLines(Path.Combine(Root, ".env")), Does.Contain("COMPOSE_PROFILES=kafka"), "plain `docker compose up` runs the Kafka stack");
+            Assert.That(File.Exists(Path.Combine(Root, ".dockerignore")), Is.True);
+        });
+    }
+
+    [TestCase("concert", "token")]
+    [TestCase("concert-local", "token-local")]
+    public void The_services_that_issue_and_check_entry_passes_share_one_signing_key(string checker, string issuer)
+    {
+        string Key(string service) => (string)Map(_services[service]["environment"])["EntryPass__SigningKey"];
+        Assert.That(Key(checker), Is.EqualTo(Key(issuer)).And.StartWith("${ENTRY_PASS_SIGNING_KEY:-"));
+    }
+
+    /// <summary>
+    /// <c>Section__Property</c> names a property of the options class bound from that section (nested sections and
+    /// dictionaries included); <c>Urls</c> and <c>ConnectionStrings__*</c> must be what appsettings.json sets.
+    /// </summary>
+    private static bool IsKnownSetting(string key, JsonNode appsettings)
+    {
+        var path = key.Split("__");
+        return path[0] switch
+        {
+            "Urls" => appsettings["Urls"] is not null,
+            "ConnectionStrings" => path.Length == 2 && appsettings["ConnectionStrings"]?[path[1]] is not null,
+            MessagingOptions.SectionName => HasProperty(typeof(MessagingOptions), path[1..]),
+            DatabaseOptions.SectionName => HasProperty(typeof(DatabaseOptions), path[1..]),
+            EntryPassOptions.SectionName => HasProperty(typeof(EntryPassOptions), path[1..]),
+            _ => false,
+        };
+    }
+
+    private static bool HasProperty(Type type, string[] path)
+    {
+        if (path.Length == 0)
+        {
+            return true;
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            return path.Length == 1; // a key of a dictionary setting, e.g. Messaging__Kafka__Topics__UserCreated
+        }
+
+        var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        return property is { CanWrite: true } && HasProperty(property.PropertyType, path[1..]);
+    }
+
+    private static Dictionary<object, object> Map(object node) => (Dictionary<object, object>)node;
+
+    private static List<string> List(object node) => [.. ((List<object>)node).Select(o => (string)o)];
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ConcertBooking.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ConcertBooking.sln not found above the test output folder.");
+    }
+}

@@ -1,0 +1,506 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Inbox;
+using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Operations;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Data;
+using ConcertBooking.UserService.Users;
+using Confluent.Kafka;
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// What only the Kafka transport has to prove: per-key order under concurrency, redelivery after a consumer died
+/// uncommitted, dead letters for poison, broker outages and rebalances, all with the real services and PostgreSQL.
+/// Runs on librdkafka's mock cluster, or on the cluster in KAFKA_BOOTSTRAP_SERVERS (fault injection needs the mock).
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[Category("Kafka")]
+public sealed class KafkaTransportTests
+{
+    private ConcertBookingSystem _system = null!;
+    private HttpClient _users = null!;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        _users = _system.Users.CreateClient();
+        await _system.Kafka!.WaitForTopicsAsync("user.created", "user.created.dlt");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _users.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Kafka orders records within a partition of one topic. With the default topic per event type, a user's updates
+    /// keep their order but a create and an update may be handled either way round (the versioned projection still
+    /// converges); routing all user events to one topic keeps the whole sequence of a user in order.
+    /// </summary>
+    [TestCase(false, TestName = "Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently (topic per type)")]
+    [TestCase(true, TestName = "Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently (one topic for all user events)")]
+    public async Task Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently(bool oneTopic)
+    {
+        await using var own = oneTopic
+            ? await ConcertBookingSystem.StartAsync(new SystemOptions
+            {
+                Transport = MessagingTransport.Kafka,
+                Settings = _ => new[] { "UserCreated", "UserUpdated", "UserDeleted" }
+                    .Select(type => new KeyValuePair<string, string?>($"Messaging:Kafka:Topics:{type}", KafkaTestCluster.SharedUserTopic)),
+            })
+            : null;
+        var system = own ?? _system;
+        using var client = system.Users.CreateClient();
+        var observer = new OrderObserver();
+        var mediator = system.Concert.Services.GetRequiredService<IMediator>();
+        using var created = mediator.ConnectConsumeMessageObserver<UserCreated>(observer);
+        using var updated = mediator.ConnectConsumeMessageObserver<UserUpdated>(observer);
+
+        const int renames = 5;
+        var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var user = await client.SignUpAsync($"Order {i}");
+            for (var n = 1; n <= renames; n++)
+            {
+                var response = await client.PatchAsJsonAsync($"/users/{user.Id}", new { name = $"Order {i} rename {n}" });
+                response.EnsureSuccessStatusCode();
+            }
+
+            return user;
+        }));
+
+        foreach (var user in users)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1 + renames);
+        }
+
+        Assert.Multiple(() =>
+        {
+            foreach (var user in users)
+            {
+                var seen = observer.VersionsOf(user.Id);
+                var checkedVersions = oneTopic ? seen : [.. seen.Where(v => v > 1)]; // across topics only updates share one
+                Assert.That(checkedVersions, Is.Ordered, $"versions of {user.Id} in handling order");
+                Assert.That(seen.Distinct().Order(), Is.EqualTo(Enumerable.Range(1, 1 + renames).Select(v => (long)v)), $"every version of {user.Id} handled");
+            }
+
+            Assert.That(observer.MaxInFlight, Is.GreaterThan(1), "records of different partitions were handled at the same time");
+        });
+    }
+
+    [Test]
+    public async Task Poison_records_go_to_the_dead_letter_topic_with_the_reason_and_the_partition_keeps_flowing()
+    {
+        var kafka = _system.Kafka!;
+        var topic = kafka.Topic("user.created");
+        var poisonKey = $"poison-{Guid.NewGuid():N}";
+        var valid = new UserCreated(Guid.CreateVersion7(), "x", "x@example.com", 1, DateTimeOffset.UtcNow);
+        // Poison on every partition, before real events, so that whichever partition a signup lands on it is behind poison.
+        for (var partition = 0; partition < KafkaTestCluster.Partitions; partition++)
+        {
+            await kafka.ProduceRawAsync(topic, partition, poisonKey, "{ not json"u8.ToArray(), new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+            });
+            await kafka.ProduceRawAsync(topic, partition, poisonKey, Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(valid)), new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageType] = "Nobody.Knows.ThisEvent, Nowhere",
+            });
+        }
+
+        var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _users.SignUpAsync($"After poison {i}")));
+        foreach (var user in users)
+        {
+            await _system.AllReplicasReachAsync(user.Id, version: 1);
+        }
+
+        var concertGroup = kafka.TopicPrefix + "concert";
+        var deadLetters = kafka.ReadTopic(topic + ".dlt",
+            records => records.Count(r => r.Message.Key == poisonKey && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup) >= 2 * KafkaTestCluster.Partitions,
+            TimeSpan.FromSeconds(30))
+            .Where(r => r.Message.Key == poisonKey && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup)
+            .ToList();
+
+        Assert.That(deadLetters, Has.Count.EqualTo(2 * KafkaTestCluster.Partitions));
+        Assert.Multiple(() =>
+        {
+            Assert.That(deadLetters.Count(r => Header(r, KafkaHeaders.ExceptionType) == typeof(MalformedMessageException).FullName), Is.EqualTo(KafkaTestCluster.Partitions));
+            Assert.That(deadLetters.Count(r => Header(r, KafkaHeaders.ExceptionType) == typeof(UnknownMessageTypeException).FullName), Is.EqualTo(KafkaTestCluster.Partitions));
+            Assert.That(deadLetters.Select(r => Header(r, KafkaHeaders.ExceptionMessage)), Has.All.Not.Empty);
+            Assert.That(deadLetters.Select(r => Header(r, KafkaHeaders.OriginalTopic)), Has.All.EqualTo(topic));
+            Assert.That(deadLetters.Select(r => Header(r, KafkaHeaders.MessageId)), Has.All.Not.Null, "original headers are kept");
+        });
+    }
+
+    [Test]
+    public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_after_its_retries_and_the_partition_moves_on()
+    {
+        var kafka = _system.Kafka!;
+        var topic = kafka.Topic("user.created");
+        var failingId = Guid.CreateVersion7();
+        // Valid JSON of a known type, but the replica's name column holds 100 characters: the insert fails every time.
+        var failing = new UserCreated(Guid.CreateVersion7(), new string('x', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
+        var next = new UserCreated(Guid.CreateVersion7(), "Right behind", UserApiClient.UniqueEmail("behind"), 1, DateTimeOffset.UtcNow);
+        foreach (var (message, id) in new[] { (failing, failingId), (next, Guid.CreateVersion7()) })
+        {
+            await kafka.ProduceRawAsync(topic, partition: 0, message.UserId.ToString(),
+                Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(message, MessageSerialization.Options)),
+                new Dictionary<string, string>
+                {
+                    [KafkaHeaders.MessageId] = id.ToString(),
+                    [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+                });
+        }
+
+        await _system.AllReplicasReachAsync(next.UserId, version: 1);
+        var concertGroup = kafka.TopicPrefix + "concert";
+        var deadLetter = kafka.ReadTopic(topic + ".dlt",
+            records => records.Any(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup),
+            TimeSpan.FromSeconds(30))
+            .SingleOrDefault(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup);
+
+        Assert.That(deadLetter, Is.Not.Null, "the failing record in the dead-letter topic");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Header(deadLetter!, KafkaHeaders.ExceptionType), Is.EqualTo(typeof(DbUpdateException).FullName));
+            Assert.That(Header(deadLetter!, KafkaHeaders.ExceptionMessage), Is.Not.Empty);
+            Assert.That(Header(deadLetter!, KafkaHeaders.OriginalPartition), Is.EqualTo("0"));
+            Assert.That(await MessagingProbes.InboxEntriesAsync<ConcertDbContext>(_system.Concert.Services, failingId), Is.Zero, "its transaction rolled back");
+            Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, failing.UserId), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Dead_letters_are_listed_for_the_operator_and_replayed_once_to_their_topic()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        var kafka = system.Kafka!;
+        await kafka.WaitForTopicsAsync("user.created", "user.created.dlt");
+        var topic = kafka.Topic("user.created");
+        var failingId = Guid.CreateVersion7();
+        // The replica's name column holds 100 characters: this record fails, and fails again when replayed.
+        var failing = new UserCreated(Guid.CreateVersion7(), new string('y', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
+        await kafka.ProduceRawAsync(topic, partition: 1, failing.UserId.ToString(),
+            Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(failing, MessageSerialization.Options)),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = failingId.ToString(),
+                [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+            });
+        var deadLetters = system.Concert.Services.GetRequiredService<IDeadLetters>();
+
+        var listed = await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
+            letters => letters.Any(d => d.MessageId == failingId), "the failed record in the concert service's dead letters");
+        var entry = listed.Single(d => d.MessageId == failingId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(entry.Queue, Is.EqualTo(topic + ".dlt"));
+            Assert.That(entry.ExceptionType, Is.EqualTo(typeof(DbUpdateException).FullName));
+            Assert.That(entry.MessageType, Is.EqualTo(MessageTypes.NameOf(typeof(UserCreated))));
+            Assert.That(entry.FaultedAt, Is.Not.Null);
+        });
+
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.Zero, "a replayed dead letter is not replayed again");
+
+        // The replay is a new record on the original topic; the fault persisting, it fails again and is listed anew.
+        var copies = kafka.ReadTopic(topic, records => records.Count(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString()) >= 2, TimeSpan.FromSeconds(30))
+            .Count(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString());
+        Assert.That(copies, Is.EqualTo(2));
+        await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
+            letters => letters.Count(d => d.MessageId == failingId) == 1, "the replayed record to fail again and be listed anew");
+    }
+
+    [Test]
+    public async Task A_service_stopped_gracefully_commits_the_offsets_of_what_it_handled()
+    {
+        // Periodic commits effectively off for the concert service: only the commit on shutdown can move its offsets.
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = MessagingTransport.Kafka,
+            Settings = service => service == "concert" ? [new("Messaging:Kafka:CommitInterval", "01:00:00")] : [],
+        });
+        using var users = system.Users.CreateClient();
+        var signedUp = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => users.SignUpAsync($"Graceful {i}")));
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1);
+        }
+
+        await system.Concert.DisposeAsync();
+
+        var kafka = system.Kafka!;
+        var committed = CommittedOffsets(kafka, "concert", "user.created");
+        foreach (var (partition, end) in EndOffsets(kafka, "user.created"))
+        {
+            Assert.That(end == 0 ? 0 : committed[partition], Is.EqualTo(end), $"partition {partition}: committed up to its end");
+        }
+    }
+
+    [Test]
+    public async Task A_consumer_that_dies_before_committing_gets_the_records_again_and_the_inbox_absorbs_them()
+    {
+        RequireMock();
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        using var users = system.Users.CreateClient();
+        var mock = system.Kafka!.Mock!;
+
+        // Every offset commit of the group fails from now on: the consumer handles records but never commits them,
+        // as if it died right after its transactions.
+        mock.PushRequestErrors(KafkaMockCluster.OffsetCommitApi, [.. Enumerable.Repeat(ErrorCode.GroupAuthorizationFailed, 10_000)]);
+        var signedUp = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => users.SignUpAsync($"Uncommitted {i}")));
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1);
+        }
+
+        var handledBefore = await InboxCountAsync(system.Concert.Services);
+        await system.Concert.DisposeAsync();
+        mock.ClearRequestErrors(KafkaMockCluster.OffsetCommitApi);
+        var kafka = system.Kafka!;
+        Assert.That(CommittedOffsets(kafka, "concert", "user.created").Values, Has.All.LessThan(0), "nothing was committed");
+
+        // A new instance of the service, same database and group: it starts from the last committed offset (none),
+        // so it must handle every record again before it can commit up to the end of each partition.
+        await using var restarted = system.Concert.AnotherInstance([]);
+        using var duplicates = MessagingProbes.Counter(restarted.Services, "inbox.duplicates_dropped");
+        var ends = EndOffsets(kafka, "user.created");
+        await Eventually.Until(() => Task.FromResult(CommittedOffsets(kafka, "concert", "user.created")),
+            committed => committed.All(c => c.Value == ends[c.Key] || ends[c.Key] == 0),
+            "the restarted instance to handle and commit every record again");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(duplicates.Sum(), Is.GreaterThan(0), "the inbox dropped redelivered records");
+            Assert.That(await InboxCountAsync(restarted.Services), Is.EqualTo(handledBefore), "no record was applied twice");
+            foreach (var user in signedUp)
+            {
+                var replica = await ConcertBookingSystem.FindReplicaAsync(restarted.Services, user.Id);
+                Assert.That(replica?.Version, Is.EqualTo(1));
+            }
+        });
+    }
+
+    [Test]
+    public async Task Signups_during_a_broker_outage_all_arrive_once_after_it_returns()
+    {
+        RequireMock();
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        using var users = system.Users.CreateClient();
+        var mock = system.Kafka!.Mock!;
+        var before = await users.SignUpAsync("Before the outage");
+        await system.AllReplicasReachAsync(before.Id, version: 1);
+
+        var burst = Task.WhenAll(Enumerable.Range(0, 30).Select(i => users.SignUpAsync($"Burst {i}")));
+        mock.AllDown();
+        var signedUp = await burst; // UserService keeps accepting: the events wait in its outbox
+        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Degraded",
+            "/health/ready to report Kafka degraded while the broker is down");
+        await Eventually.Until(async () => (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Any(m => m.Attempts > 0 && m.DispatchedAt == null),
+            "the relay to fail against the downed broker");
+        mock.AllUp();
+
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1, TimeSpan.FromSeconds(60));
+        }
+
+        Assert.That(await KafkaCheckStatusAsync(users), Is.EqualTo("Healthy"));
+
+        // A publish the relay gave up on during the outage may still have been delivered by the client later, so
+        // replicas can be complete before the relay has re-published and marked every row: wait for both.
+        await Eventually.Until(async () => (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Count(m => m.DispatchedAt == null),
+            pending => pending == 0, "every outbox row to be confirmed by the broker", TimeSpan.FromSeconds(60));
+        foreach (var (name, services) in system.Replicas)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService(DbContextType(name)) as DbContext;
+            var ids = signedUp.Select(u => u.Id).ToList();
+            var replicated = await db!.Set<UserReplica.ReplicatedUser>().CountAsync(u => ids.Contains(u.Id) && u.Version == 1);
+            var inboxRows = await db.Set<InboxMessage>().CountAsync(m => m.Consumer == "ProjectUserCreated");
+            Assert.Multiple(() =>
+            {
+                Assert.That(replicated, Is.EqualTo(signedUp.Length), $"{name}: every signup of the burst");
+                Assert.That(inboxRows, Is.EqualTo(signedUp.Length + 1), $"{name}: each event applied once");
+            });
+        }
+    }
+
+    [Test]
+    public async Task A_second_instance_joining_takes_over_partitions_and_nothing_is_applied_twice()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        using var users = system.Users.CreateClient();
+        using var firstConsumed = MessagingProbes.Counter(system.Concert.Services, "inbox.consumed");
+        var early = await users.SignUpAsync("Before the second instance");
+        await system.AllReplicasReachAsync(early.Id, version: 1);
+
+        await using var second = system.Concert.AnotherInstance([new("Messaging:Outbox:RelayEnabled", "false")]);
+        using var secondConsumed = MessagingProbes.Counter(second.Services, "inbox.consumed");
+        var signedUp = new List<UserResponse> { early };
+        // Keep signing up until the group has rebalanced and both instances handle records.
+        await Eventually.Until(async () =>
+        {
+            signedUp.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(i => users.SignUpAsync($"Split {i}"))));
+            return secondConsumed.Sum() > 0 && firstConsumed.Sum() > 1;
+        }, "both instances to handle records of their partitions", TimeSpan.FromSeconds(45));
+
+        foreach (var user in signedUp)
+        {
+            await system.AllReplicasReachAsync(user.Id, version: 1);
+        }
+
+        var inboxRows = await InboxCountAsync(second.Services);
+        Assert.Multiple(() =>
+        {
+            Assert.That(inboxRows, Is.EqualTo(signedUp.Count), "one inbox entry per event");
+            Assert.That(firstConsumed.Sum() + secondConsumed.Sum(), Is.EqualTo(signedUp.Count), "every event applied exactly once across both instances");
+        });
+    }
+
+    [Test]
+    public void Publishing_on_the_MassTransit_bus_is_refused_since_it_would_reach_nobody()
+    {
+        var bus = _system.Users.Services.GetRequiredService<IBus>();
+        var created = new UserCreated(Guid.CreateVersion7(), "Lost", "lost@example.com", 1, DateTimeOffset.UtcNow);
+
+        Assert.That(async () => await bus.Publish(created), Throws.InstanceOf<NotSupportedException>().With.Message.Contains("IOutbox"));
+    }
+
+    [Test]
+    public async Task Missing_topics_are_created_at_start_on_a_real_cluster()
+    {
+        if (TestEnvironment.KafkaBootstrapServers is null)
+        {
+            Assert.Ignore("Needs a real Kafka cluster (set KAFKA_BOOTSTRAP_SERVERS): librdkafka's mock cluster does not answer CreateTopics.");
+        }
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _system.Kafka!.BootstrapServers }).Build();
+        var expected = new[] { "user.created", "user.updated", "user.deleted" }
+            .SelectMany(t => new[] { _system.Kafka.Topic(t), _system.Kafka.Topic(t) + ".dlt" })
+            .ToList();
+        await Eventually.Until(() => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.Select(t => t.Topic).ToHashSet()),
+            topics => expected.All(topics.Contains), "the services to create their topics");
+    }
+
+    private static void RequireMock()
+    {
+        if (TestEnvironment.KafkaBootstrapServers is not null)
+        {
+            Assert.Ignore("Needs fault injection, which only librdkafka's mock cluster offers; KAFKA_BOOTSTRAP_SERVERS points at a real cluster.");
+        }
+    }
+
+    private static Type DbContextType(string service) => service switch
+    {
+        "concert" => typeof(ConcertDbContext),
+        "payment" => typeof(PaymentService.Data.PaymentDbContext),
+        "token" => typeof(TokenService.Data.TokenDbContext),
+        _ => throw new ArgumentOutOfRangeException(nameof(service)),
+    };
+
+    private static async Task<int> InboxCountAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Set<InboxMessage>().CountAsync();
+    }
+
+    /// <summary>The group's committed offset per partition of a topic (negative: none), read without joining the group.</summary>
+    private static Dictionary<int, long> CommittedOffsets(KafkaTestCluster kafka, string service, string topic)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = kafka.TopicPrefix + service }).Build();
+        return probe.Committed(Partitions(kafka, topic), TimeSpan.FromSeconds(10))
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+    }
+
+    private static Dictionary<int, long> EndOffsets(KafkaTestCluster kafka, string topic)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = kafka.TopicPrefix + "probe" }).Build();
+        return Partitions(kafka, topic).ToDictionary(p => p.Partition.Value, p => probe.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+    }
+
+    private static List<TopicPartition> Partitions(KafkaTestCluster kafka, string topic) =>
+        [.. Enumerable.Range(0, KafkaTestCluster.Partitions).Select(p => new TopicPartition(kafka.Topic(topic), p))];
+
+    private static async Task<string?> KafkaCheckStatusAsync(HttpClient client)
+    {
+        // Read whatever the overall status: other checks (the outbox's age) may turn the whole report to 503.
+        using var response = await client.GetAsync("/health/ready");
+        var report = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return report?["checks"]?["kafka"]?["status"]?.GetValue<string>();
+    }
+
+    private static string? Header(ConsumeResult<string?, byte[]> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
+
+    /// <summary>Records, per user, the versions the concert service's consumers were handed, in handling order.</summary>
+    private sealed class OrderObserver : IConsumeMessageObserver<UserCreated>, IConsumeMessageObserver<UserUpdated>
+    {
+        private readonly ConcurrentDictionary<Guid, List<long>> _versions = new();
+        private int _inFlight;
+        private int _maxInFlight;
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public List<long> VersionsOf(Guid userId)
+        {
+            var versions = _versions.GetOrAdd(userId, _ => []);
+            lock (versions)
+            {
+                return [.. versions];
+            }
+        }
+
+        public Task PreConsume(ConsumeContext<UserCreated> context) => Enter(context.Message);
+
+        public Task PreConsume(ConsumeContext<UserUpdated> context) => Enter(context.Message);
+
+        public Task PostConsume(ConsumeContext<UserCreated> context) => Leave();
+
+        public Task PostConsume(ConsumeContext<UserUpdated> context) => Leave();
+
+        public Task ConsumeFault(ConsumeContext<UserCreated> context, Exception exception) => Leave();
+
+        public Task ConsumeFault(ConsumeContext<UserUpdated> context, Exception exception) => Leave();
+
+        private async Task Enter(IUserEvent change)
+        {
+            var versions = _versions.GetOrAdd(change.UserId, _ => []);
+            lock (versions)
+            {
+                versions.Add(change.Version);
+            }
+
+            var inFlight = Interlocked.Increment(ref _inFlight);
+            int max;
+            while (inFlight > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max)
+            {
+            }
+
+            // Handling that takes a little while makes overlap across partitions observable.
+            await Task.Delay(15);
+        }
+
+        private Task Leave()
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return Task.CompletedTask;
+        }
+    }
+}
