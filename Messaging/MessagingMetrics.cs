@@ -32,6 +32,21 @@ public sealed class MessagingMetrics
 
     internal Meter Meter { get; }
 
+    private volatile IReadOnlyList<(string Topic, int Partition, long Lag)> _kafkaLag = [];
+    private int _kafkaLagObserved;
+
+    /// <summary>The Kafka consumer's latest lag per partition; the gauge appears with the first report.</summary>
+    internal void ReportKafkaLag(IReadOnlyList<(string Topic, int Partition, long Lag)> lags)
+    {
+        _kafkaLag = lags;
+        if (Interlocked.Exchange(ref _kafkaLagObserved, 1) == 0)
+        {
+            Meter.CreateObservableGauge("kafka.consumer.lag", () => _kafkaLag.Select(l => new Measurement<long>(l.Lag,
+                    new KeyValuePair<string, object?>("topic", l.Topic), new KeyValuePair<string, object?>("partition", l.Partition))),
+                "{record}", "Records in a partition not yet handled by this consumer group.");
+        }
+    }
+
     internal void ObserveOutbox(Func<Operations.OutboxStatus?> latest)
     {
         Meter.CreateObservableGauge("outbox.pending", () => latest() is { } s ? [new Measurement<long>(s.Pending)] : Array.Empty<Measurement<long>>(),

@@ -19,6 +19,7 @@ internal sealed partial class KafkaConsumerService(
     KafkaTopicAdmin admin,
     KafkaTopics topics,
     IOptions<MessagingOptions> options,
+    MessagingMetrics metrics,
     TimeProvider timeProvider,
     ILogger<KafkaConsumerService> logger) : BackgroundService
 {
@@ -95,6 +96,7 @@ internal sealed partial class KafkaConsumerService(
                 if (timeProvider.GetUtcNow() >= nextCommit)
                 {
                     Commit(consumer, _workers.Values);
+                    SampleLag(consumer);
                     nextCommit = timeProvider.GetUtcNow() + _options.CommitInterval;
                 }
             }
@@ -113,6 +115,26 @@ internal sealed partial class KafkaConsumerService(
                 LogConsumeError(logger, exception, exception.Error.Code);
             }
         }
+    }
+
+    /// <summary>
+    /// Records not yet handled per assigned partition (the high watermark librdkafka last saw, minus what this
+    /// consumer has handled), for the <c>kafka.consumer.lag</c> gauge. Read on the poll thread: the consumer is not
+    /// thread-safe, and the watermarks are cached from fetches, so this costs no broker round trip.
+    /// </summary>
+    private void SampleLag(IConsumer<string?, byte[]> consumer)
+    {
+        var lags = new Dictionary<TopicPartition, long>();
+        foreach (var worker in _workers.Values)
+        {
+            var high = consumer.GetWatermarkOffsets(worker.Partition).High;
+            if (high != Offset.Unset)
+            {
+                lags[worker.Partition] = Math.Max(0, high.Value - Math.Max(worker.HandledUpTo, worker.Committed));
+            }
+        }
+
+        metrics.ReportKafkaLag(lags.Select(l => (l.Key.Topic, l.Key.Partition.Value, l.Value)).ToList());
     }
 
     private void Assign(List<TopicPartition> assigned, string groupId)

@@ -40,6 +40,8 @@ internal sealed partial class KafkaRecordHandler(
             await mediator.Send(message, messageType, context =>
             {
                 context.MessageId = messageId;
+                // The producer stamps each record with its outbox write time: the inbox measures replication lag from it.
+                context.Headers.Set(MessageHeaders.OccurredAt, record.Message.Timestamp.UtcDateTime.ToString("O"));
                 if (record.Message.Key is { } key)
                 {
                     context.Headers.Set(MessageHeaders.PartitionKey, key);

@@ -94,6 +94,37 @@ public sealed class DockerComposeTests
         });
     }
 
+    [Test]
+    public void The_monitoring_profile_scrapes_every_service_and_its_dashboard_charts_metrics_the_services_export()
+    {
+        var prometheus = File.ReadAllText(Path.Combine(Root, "deploy", "prometheus", "prometheus.yml"));
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "deploy", "grafana", "dashboards", "concertbooking.json")))!;
+        var expressions = dashboard["panels"]!.AsArray().Select(p => (string)p!["targets"]![0]!["expr"]!).ToList();
+        Assert.Multiple(() =>
+        {
+            foreach (var service in new[] { "prometheus", "grafana" })
+            {
+                Assert.That(List(_services[service]["profiles"]), Is.EqualTo(new[] { "monitoring" }), service);
+                foreach (var mount in List(_services[service]["volumes"]))
+                {
+                    Assert.That(Path.Exists(Path.Combine(Root, mount.Split(':')[0])), Is.True, $"{service} mounts {mount}");
+                }
+            }
+
+            foreach (var (name, project) in new[] { ("users", "UserService"), ("concert", "ConcertService"), ("payment", "PaymentService"), ("token", "TokenService") })
+            {
+                var port = new Uri((string)JsonNode.Parse(File.ReadAllText(Path.Combine(Root, project, "appsettings.json")))!["Urls"]!).Port;
+                Assert.That(prometheus, Does.Contain($"\"{name}:{port}\"").And.Contain($"\"{name}-local:{port}\""), $"{name} is scraped");
+            }
+
+            // The instruments the dashboard charts, as the Prometheus exporter names them (see MessagingMetrics).
+            foreach (var metric in new[] { "outbox_pending", "outbox_oldest_pending_age_seconds", "replication_lag_milliseconds_bucket", "inbox_duplicates_dropped_total" })
+            {
+                Assert.That(expressions, Has.Some.Contains(metric), metric);
+            }
+        });
+    }
+
     [TestCase("concert", "token")]
     [TestCase("concert-local", "token-local")]
     public void The_services_that_issue_and_check_entry_passes_share_one_signing_key(string checker, string issuer)

@@ -149,6 +149,22 @@ public sealed class KafkaTransportTests
     }
 
     [Test]
+    public async Task Kafka_consumers_report_lag_per_partition_and_replication_lag_from_the_records_write_time()
+    {
+        using var users = _system.Users.CreateClient();
+        using var concert = _system.Concert.CreateClient();
+        var user = await users.SignUpAsync("Lag on Kafka");
+        var replica = (await _system.AllReplicasReachAsync(user.Id, version: 1))[0];
+
+        var metrics = await Eventually.Until(() => concert.GetStringAsync("/metrics"),
+            text => text.Contains("kafka_consumer_lag") && text.Contains("replication_lag_milliseconds_bucket"),
+            "ConcertService's Kafka lag gauge and replication lag histogram");
+        Assert.That(metrics, Does.Match("kafka_consumer_lag\\{[^}]*partition=\"[0-9]+\"[^}]*topic=\"[^\"]*user\\.created\""),
+            "one series per topic and partition");
+        Assert.That(replica.ReplicatedAt - replica.ChangedAt, Is.LessThan(TimeSpan.FromMinutes(1)), "lag measured from the record's write time");
+    }
+
+    [Test]
     public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_after_its_retries_and_the_partition_moves_on()
     {
         var kafka = _system.Kafka!;
