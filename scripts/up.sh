@@ -118,6 +118,7 @@ Look the user up in a replica (e.g. ConcertService's), with the id returned abov
   curl -s http://127.0.0.1:5102/users/<id>
 EOF
   cat <<EOF
+The whole booking flow, step by step:  make demo
 Operations (the key is in .run/ops-key, made once per checkout):
   status page     http://127.0.0.1:5102/ops/status?apiKey=$OPS_KEY
   dead letters    curl -s -H "X-Api-Key: $OPS_KEY" http://127.0.0.1:5102/ops/dead-letters
