@@ -46,7 +46,8 @@ public sealed class DockerComposeTests
         var environment = Map(service["environment"]).ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "");
         var appsettings = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, project, "appsettings.json")))!;
         var port = new Uri(appsettings["Urls"]!.GetValue<string>()).Port;
-        var dockerfile = Path.Combine(Root, (string)Map(service["build"])["dockerfile"]);
+        var build = Map(service["build"]);
+        var dockerfile = Path.Combine(Root, build.TryGetValue("dockerfile", out var file) ? (string)file : "Dockerfile");
 
         Assert.Multiple(() =>
         {
@@ -64,7 +65,8 @@ public sealed class DockerComposeTests
             }
 
             Assert.That(File.Exists(dockerfile), Is.True, dockerfile);
-            Assert.That(File.ReadAllText(dockerfile), Does.Contain($"\"{project}.dll\"").And.Contain("dotnet/sdk:10.0").And.Contain("dotnet/aspnet:10.0"));
+            Assert.That(File.ReadAllText(dockerfile), Does.Contain("dotnet/sdk:10.0").And.Contain("dotnet/aspnet:10.0").And.Contain("$SERVICE.dll"));
+            Assert.That(Map(build["args"])["SERVICE"], Is.EqualTo(project), "the one Dockerfile builds this service's project");
             Assert.That(service, Contains.Key("healthcheck"));
             foreach (var (dependency, condition) in Map(service["depends_on"]))
             {
