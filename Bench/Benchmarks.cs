@@ -23,7 +23,7 @@ internal sealed record MaxPhase(int Clients, double SignupsPerSecond, Percentile
 
 internal sealed record RelayPhase(int Instances, int Rows, double Seconds, double EventsPerSecond, long PublishedMoreThanOnce);
 
-internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup);
+internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup, Dictionary<string, double> CpuMsPerSignupByPart);
 
 internal sealed record ReservationPhase(string UserLookup, string UserService, long Requests, long Errors, Percentiles LatencyMs);
 
@@ -53,11 +53,11 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
         CpuPhase? cpu = null;
         foreach (var rate in new[] { 50, 200, 500 })
         {
-            var pids = system.Services.Values.Select(s => s.ProcessId).ToList();
-            var cpuBefore = CpuMeter.Total(pids);
+            var processes = system.Services.Select(s => (s.Key, s.Value.ProcessId)).ToList();
+            var cpuBefore = CpuMeter.ByPart(processes);
             var (achieved, sent, failed, latency) = await OfferAsync($"r{rate}", rate, _phase, cancellationToken);
             var drain = await DrainAsync($"r{rate}", cancellationToken);
-            var cpuAfter = CpuMeter.Total(pids);
+            var cpuAfter = CpuMeter.ByPart(processes);
             var lags = new Dictionary<string, Percentiles>();
             foreach (var replica in BenchSystem.Replicas)
             {
@@ -70,8 +70,11 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
                 string.Join(", ", lags.Select(l => $"{l.Key} lag p99 {l.Value.P99:0.0} ms")));
             if (rate == 200)
             {
-                cpu = new CpuPhase(rate, sent - failed, (cpuAfter - cpuBefore).TotalMilliseconds / Math.Max(1, sent - failed));
-                Console.WriteLine($"CPU per signup at 200/s: {cpu.CpuMsPerSignup:0.00} ms (services + RabbitMQ + PostgreSQL)");
+                var signups = Math.Max(1, sent - failed);
+                var byPart = cpuAfter.ToDictionary(p => p.Key, p => Math.Round((p.Value - cpuBefore.GetValueOrDefault(p.Key)).TotalMilliseconds / signups, 2));
+                cpu = new CpuPhase(rate, sent - failed, byPart.Values.Sum(), byPart);
+                Console.WriteLine($"CPU per signup at 200/s: {cpu.CpuMsPerSignup:0.00} ms (" +
+                    string.Join(", ", byPart.Select(p => $"{p.Key} {p.Value:0.00}")) + ")");
             }
         }
 

@@ -7,9 +7,22 @@ internal static class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static TimeSpan Total(IEnumerable<int> servicePids)
+    /// <summary>CPU time per part: each named service process, RabbitMQ (the Erlang VM) and PostgreSQL (all backends).</summary>
+    public static Dictionary<string, TimeSpan> ByPart(IEnumerable<(string Name, int Pid)> services)
     {
-        var pids = servicePids.Concat(ProcessesNamed("beam.smp")).Concat(ProcessesNamed("postgres")).Concat(ProcessesNamed("erl_child_setup"));
+        var parts = new Dictionary<string, TimeSpan>();
+        foreach (var (name, pid) in services)
+        {
+            parts[name] = parts.GetValueOrDefault(name) + Of([pid]);
+        }
+
+        parts["rabbitmq"] = Of(ProcessesNamed("beam.smp").Concat(ProcessesNamed("erl_child_setup")));
+        parts["postgresql"] = Of(ProcessesNamed("postgres"));
+        return parts;
+    }
+
+    private static TimeSpan Of(IEnumerable<int> pids)
+    {
         double ticks = 0;
         foreach (var pid in pids.Distinct())
         {

@@ -77,7 +77,7 @@ internal static class ReportWriter
 
         page.Append(CultureInfo.InvariantCulture, $"""
             </table><h2>CPU</h2><p>{report.Cpu.CpuMsPerSignup:0.00} ms of CPU per signup at {report.Cpu.OfferedPerSecond}/s
-            (UserService, the three replicas, RabbitMQ and PostgreSQL together).</p><h2>Notes</h2><ul>
+            (UserService, the three replicas, RabbitMQ and PostgreSQL together): {string.Join(", ", report.Cpu.CpuMsPerSignupByPart.Select(p => $"{p.Key} {p.Value:0.00} ms"))}.</p><h2>Notes</h2><ul>
             """);
         foreach (var note in report.Notes)
         {
