@@ -4,6 +4,7 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
 using Microsoft.EntityFrameworkCore;
+using ConcertBooking.Tests.Infrastructure;
 
 namespace ConcertBooking.Tests.Booking;
 

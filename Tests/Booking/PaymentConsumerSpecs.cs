@@ -4,6 +4,7 @@ using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
 using Microsoft.EntityFrameworkCore;
+using ConcertBooking.Tests.Infrastructure;
 
 namespace ConcertBooking.Tests.Booking;
 

@@ -1,11 +1,8 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
-using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.UserReplica;
-using MassTransit;
-using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,29 +16,18 @@ namespace ConcertBooking.Tests.Specs;
 [Category("Specs")]
 public sealed class UserProjectionSpecs
 {
-    private string _connectionString = null!;
-    private ServiceProvider _provider = null!;
-    private ITestHarness _harness = null!;
+    private ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext> _host = null!;
 
     [OneTimeSetUp]
-    public async Task CreateDatabase()
+    public async Task Start() => _host = await ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext>.StartAsync("specs", bus =>
     {
-        _connectionString = PostgresDatabases.ConnectionString(PostgresDatabases.NewName("specs"));
-        await using var provider = BuildProvider();
-        await using var scope = provider.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Database.MigrateAsync();
-    }
+        bus.AddScoped<IUserReplicaStore>(sp => sp.GetRequiredService<ConcertDbContext>());
+        bus.AddScoped<UserProjection>();
+        bus.AddUserReplicaConsumers();
+    });
 
-    [SetUp]
-    public async Task StartHarness()
-    {
-        _provider = BuildProvider();
-        _harness = _provider.GetRequiredService<ITestHarness>();
-        await _harness.Start();
-    }
-
-    [TearDown]
-    public async Task StopHarness() => await _provider.DisposeAsync();
+    [OneTimeTearDown]
+    public async Task Stop() => await _host.DisposeAsync();
 
     [Test]
     public async Task UserCreated_adds_the_user_at_its_version()
@@ -104,12 +90,11 @@ public sealed class UserProjectionSpecs
     {
         var id = Guid.CreateVersion7();
         var messageId = Guid.CreateVersion7();
-        using var duplicates = MessagingProbes.Counter(_provider, "inbox.duplicates_dropped");
+        using var duplicates = MessagingProbes.Counter(_host.Services, "inbox.duplicates_dropped");
 
         await DeliverAsync(Created(id, "Once", 1), messageId);
-        // The harness lists a message id once, so the redelivery is observed where it ends: at the inbox.
-        await _harness.Bus.Publish(Created(id, "Once", 1), context => context.MessageId = messageId);
-        await Eventually.Until(() => Task.FromResult(duplicates.Sum()), n => n > 0, "the inbox to see the redelivery");
+        // Returns once the inbox has dropped the second delivery as a duplicate.
+        await _host.RedeliverAsync(Created(id, "Once", 1), messageId);
 
         Assert.Multiple(async () =>
         {
@@ -122,48 +107,12 @@ public sealed class UserProjectionSpecs
     private static UserCreated Created(Guid id, string name, long version) =>
         new(id, name, $"{name.ToLowerInvariant()}.{id:N}@example.com", version, DateTimeOffset.UtcNow);
 
-    /// <summary>Publishes and waits until the consumer has finished with this very message (inbox committed).</summary>
-    private async Task DeliverAsync<T>(T message, Guid? messageId = null) where T : class
-    {
-        var id = messageId ?? Guid.CreateVersion7();
-        var before = await _harness.Consumed.SelectAsync<T>(m => m.Context.MessageId == id).Count();
-        await _harness.Bus.Publish(message, context => context.MessageId = id);
-        await Eventually.Until(
-            () => _harness.Consumed.SelectAsync<T>(m => m.Context.MessageId == id).Count(),
-            n => n > before, $"{typeof(T).Name} {id} to be consumed");
-        var consumed = await _harness.Consumed.SelectAsync<T>(m => m.Context.MessageId == id).First();
-        Assert.That(consumed.Exception, Is.Null, consumed.Exception?.ToString());
-    }
+    private Task DeliverAsync<T>(T message, Guid? messageId = null) where T : class => _host.DeliverAsync(message, messageId);
 
-    private async Task<ReplicatedUser?> ReplicaAsync(Guid id)
-    {
-        await using var scope = _provider.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IUserReplicaStore>().Users.AsNoTracking()
-            .FirstOrDefaultAsync(u => u.Id == id);
-    }
+    private Task<ReplicatedUser?> ReplicaAsync(Guid id) =>
+        _host.WithScopeAsync(services => services.GetRequiredService<IUserReplicaStore>().Users.AsNoTracking()
+            .FirstOrDefaultAsync(u => u.Id == id));
 
-    private async Task<int> InboxEntriesAsync(Guid messageId)
-    {
-        await using var scope = _provider.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Set<InboxMessage>()
-            .CountAsync(m => m.MessageId == messageId);
-    }
-
-    private ServiceProvider BuildProvider()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<MessagingMetrics>();
-        services.AddDbContext<ConcertDbContext, PostgresConcertDbContext>(db => db.UseNpgsql(_connectionString));
-        services.AddScoped<IUserReplicaStore>(sp => sp.GetRequiredService<ConcertDbContext>());
-        services.AddScoped<UserProjection>();
-        services.AddMassTransitTestHarness(bus =>
-        {
-            bus.AddUserReplicaConsumers();
-            bus.AddInboxAndRetries<ConcertDbContext>(new ConsumerOptions { RetryLimit = 0, TransientRetryLimit = 0 });
-        });
-        return services.BuildServiceProvider();
-    }
+    private Task<int> InboxEntriesAsync(Guid messageId) =>
+        _host.WithDbAsync(db => db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId));
 }

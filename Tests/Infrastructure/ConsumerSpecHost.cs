@@ -1,12 +1,11 @@
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Outbox;
-using ConcertBooking.Tests.Infrastructure;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Infrastructure;
 
 /// <summary>
 /// A service's consumers on MassTransit's in-memory test harness, with the real inbox filter, outbox and a real
@@ -23,14 +22,14 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
 
     public ITestHarness Harness => _provider.GetRequiredService<ITestHarness>();
 
+    public IServiceProvider Services => _provider;
+
+    /// <param name="consumers">Adds the consumers, and what they need: the configurator is the service collection too.</param>
     public static async Task<ConsumerSpecHost<TDbContext, TPostgres>> StartAsync(string name, Action<IBusRegistrationConfigurator> consumers)
     {
         var connectionString = PostgresDatabases.ConnectionString(PostgresDatabases.NewName(name));
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<MessagingMetrics>();
         services.AddDbContext<TDbContext, TPostgres>(db => db.UseNpgsql(connectionString));
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
         services.AddMassTransitTestHarness(bus =>
@@ -78,6 +77,12 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
     {
         await using var scope = _provider.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<TDbContext>());
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = _provider.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
     }
 
     public async Task WithDbAsync(Func<TDbContext, Task> action)
