@@ -25,6 +25,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         var db = services.GetRequiredService<TDbContext>();
         var metrics = services.GetRequiredService<MessagingMetrics>();
         var time = services.GetRequiredService<TimeProvider>();
+        var recent = services.GetRequiredService<RecentActivity>();
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} without a MessageId cannot be deduplicated.");
         var cancellationToken = context.CancellationToken;
@@ -51,7 +52,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         catch (Exception exception)
         {
             // Recorded for the status page, then rethrown: retries and the error queue decide its fate.
-            services.GetRequiredService<RecentActivity>().RecordFailure(new RecentFailure(
+            recent.RecordFailure(new RecentFailure(
                 time.GetUtcNow(), ConsumerName, messageId, typeof(TMessage).Name, $"{exception.GetType().Name}: {exception.Message}"));
             throw;
         }
@@ -60,7 +61,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         var now = time.GetUtcNow();
         var lag = now - OccurredAt(context, now);
         metrics.ReplicationLag(ConsumerName, lag);
-        services.GetRequiredService<RecentActivity>().RecordLag(lag);
+        recent.RecordLag(lag);
     }
 
     /// <summary>The outbox write time the relay sends along; the send time where a message came another way.</summary>
