@@ -10,7 +10,7 @@ internal sealed class BenchSystem : IAsyncDisposable
 {
     public static readonly string[] Replicas = ["concert", "payment", "token"];
     private static readonly string Server = Environment.GetEnvironmentVariable("CB_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking";
+        ?? "Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking;SSL Mode=Disable";
     private readonly string _root;
     private readonly string _stamp = DateTime.UtcNow.ToString("MMddHHmmss");
     private readonly HttpClient _management;

@@ -21,7 +21,7 @@ internal sealed record RatePhase(
 
 internal sealed record MaxPhase(int Clients, double SignupsPerSecond, Percentiles SignupLatencyMs, double DrainSeconds, bool ReplicasKeptUp);
 
-internal sealed record RelayPhase(int Instances, int Rows, double Seconds, double EventsPerSecond, long PublishedMoreThanOnce);
+internal sealed record RelayPhase(int Instances, int Rows, double SecondsWithStartUp, double RelayingSeconds, double EventsPerSecond, long PublishedMoreThanOnce);
 
 internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup, Dictionary<string, double> CpuMsPerSignupByPart);
 
@@ -29,11 +29,14 @@ internal sealed record ReservationPhase(string UserLookup, string UserService, l
 
 internal sealed record BenchReport(
     DateTimeOffset At, string Machine, int Cores, double MemoryGiB, string Transport, string Database, bool Quick,
-    List<RatePhase> Rates, MaxPhase Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase Cpu, List<string> Notes);
+    List<RatePhase> Rates, MaxPhase? Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase? Cpu, List<string> Notes);
 
 /// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
-internal sealed class Benchmarks(BenchSystem system, bool quick)
+internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<string> only)
 {
+    /// <summary>Every phase unless <c>--only</c> names some: rates, max, reservations, relay.</summary>
+    private bool Runs(string phase) => only.Count == 0 || only.Contains(phase);
+
     private readonly TimeSpan _phase = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     private readonly HttpClient _client = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
     {
@@ -51,7 +54,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
 
         var rates = new List<RatePhase>();
         CpuPhase? cpu = null;
-        foreach (var rate in new[] { 50, 200, 500 })
+        foreach (var rate in Runs("rates") ? new[] { 50, 200, 500 } : [])
         {
             var processes = system.Services.Select(s => (s.Key, s.Value.ProcessId)).ToList();
             var cpuBefore = CpuMeter.ByPart(processes);
@@ -78,20 +81,22 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
             }
         }
 
-        var max = await MaxSustainedAsync(cancellationToken);
-        var reservations = await ReservationsAsync(cancellationToken);
-        var relay = new List<RelayPhase>
+        var max = Runs("max") ? await MaxSustainedAsync(cancellationToken) : null;
+        var reservations = Runs("reservations") ? await ReservationsAsync(cancellationToken) : [];
+        var relay = new List<RelayPhase>();
+        if (Runs("relay"))
         {
-            await RelayAsync(1, quick ? 5_000 : 50_000, cancellationToken),
-            await RelayAsync(2, quick ? 5_000 : 50_000, cancellationToken),
-        };
+            relay.Add(await RelayAsync(1, quick ? 5_000 : 50_000, cancellationToken));
+            relay.Add(await RelayAsync(2, quick ? 5_000 : 50_000, cancellationToken));
+        }
+
         notes.Add($"Load average at end: {File.ReadAllText("/proc/loadavg").Trim()} (other work on the machine skews every number here)");
         notes.Add("Replication lag is measured from the event's OccurredAt (taken in the signup request, just before its commit) to the replica's commit, from both databases' clocks on one machine.");
         notes.Add("Signup latency is corrected for coordinated omission: it is counted from each request's scheduled start.");
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
         var memoryGiB = double.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024;
         return new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Math.Round(memoryGiB, 1),
-            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, reservations, relay, cpu!, notes);
+            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, reservations, relay, cpu, notes);
     }
 
     /// <summary>An open-loop load: requests start on schedule whether or not earlier ones finished.</summary>
@@ -324,9 +329,13 @@ internal sealed class Benchmarks(BenchSystem system, bool quick)
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        // The rate while relaying, from the first confirmed row to the last: the processes' start-up is not the relay's.
+        var relaying = (await system.QueryDoublesAsync("users",
+            """SELECT extract(epoch FROM max("DispatchedAt") - min("DispatchedAt")) FROM users."OutboxMessages" """, cancellationToken))[0];
         var twice = await system.ScalarAsync("users", """SELECT count(*) FROM users."OutboxMessages" WHERE "Attempts" > 1""", cancellationToken);
-        var phase = new RelayPhase(instances, rows, seconds, rows / seconds, twice);
-        Console.WriteLine($"Relay with {instances} instance(s): {rows} rows in {seconds:0.0} s = {phase.EventsPerSecond:0}/s, {twice} published more than once");
+        var phase = new RelayPhase(instances, rows, seconds, Math.Round(relaying, 2), rows / Math.Max(relaying, 0.001), twice);
+        Console.WriteLine($"Relay with {instances} instance(s): {rows} rows in {relaying:0.0} s of relaying ({seconds:0.0} s with start-up) = " +
+            $"{phase.EventsPerSecond:0}/s, {twice} published more than once");
         return phase;
     }
 }

@@ -60,24 +60,27 @@ internal static class ReportWriter
 
         page.Append(CultureInfo.InvariantCulture, $"""
             </table>
-            <h2>Maximum sustained</h2><p>{report.Max.SignupsPerSecond:0} signups/s with {report.Max.Clients} closed-loop clients
-            (latency p99 {report.Max.SignupLatencyMs.P99:0.0} ms); replicas drained {report.Max.DrainSeconds:0.0} s after the load
-            ({(report.Max.ReplicasKeptUp ? "kept up" : "fell behind")}).</p>
+            <h2>Maximum sustained</h2><p>{(report.Max is { } max
+                ? $"{max.SignupsPerSecond:0} signups/s with {max.Clients} closed-loop clients (latency p99 {max.SignupLatencyMs.P99:0.0} ms); " +
+                  $"replicas drained {max.DrainSeconds:0.0} s after the load ({(max.ReplicasKeptUp ? "kept up" : "fell behind")})."
+                : "Not measured in this run.")}</p>
             <h2>Reservation latency: local replica vs synchronous call to UserService</h2>
             <table><tr><th>user lookup</th><th>UserService</th><th>p50 ms</th><th>p95</th><th>p99</th><th>max</th><th>errors</th></tr>
             {string.Concat(report.Reservations.Select(r => $"<tr><td>{r.UserLookup}</td><td>{r.UserService}</td><td>{r.LatencyMs.P50:0.0}</td><td>{r.LatencyMs.P95:0.0}</td><td>{r.LatencyMs.P99:0.0}</td><td>{r.LatencyMs.Max:0.0}</td><td>{r.Errors}/{r.Requests}</td></tr>"))}
             </table>
-            <h2>Relay</h2><table><tr><th>instances</th><th>rows</th><th>seconds</th><th>events/s</th><th>published more than once</th></tr>
+            <h2>Relay</h2><p>Events per second from the first confirmed row to the last; the wall time also counts starting the processes.</p><table><tr><th>instances</th><th>rows</th><th>seconds relaying</th><th>seconds with start-up</th><th>events/s</th><th>published more than once</th></tr>
             """);
         foreach (var relay in report.Relay)
         {
             page.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{relay.Instances}</td><td>{relay.Rows}</td><td>{relay.Seconds:0.0}</td><td>{relay.EventsPerSecond:0}</td><td>{relay.PublishedMoreThanOnce}</td></tr>");
+                $"<tr><td>{relay.Instances}</td><td>{relay.Rows}</td><td>{relay.RelayingSeconds:0.0}</td><td>{relay.SecondsWithStartUp:0.0}</td><td>{relay.EventsPerSecond:0}</td><td>{relay.PublishedMoreThanOnce}</td></tr>");
         }
 
         page.Append(CultureInfo.InvariantCulture, $"""
-            </table><h2>CPU</h2><p>{report.Cpu.CpuMsPerSignup:0.00} ms of CPU per signup at {report.Cpu.OfferedPerSecond}/s
-            (UserService, the three replicas, RabbitMQ and PostgreSQL together): {string.Join(", ", report.Cpu.CpuMsPerSignupByPart.Select(p => $"{p.Key} {p.Value:0.00} ms"))}.</p><h2>Notes</h2><ul>
+            </table><h2>CPU</h2><p>{(report.Cpu is { } cpu
+                ? $"{cpu.CpuMsPerSignup:0.00} ms of CPU per signup at {cpu.OfferedPerSecond}/s (UserService, the three replicas, RabbitMQ and PostgreSQL together): " +
+                  string.Join(", ", cpu.CpuMsPerSignupByPart.Select(p => $"{p.Key} {p.Value:0.00} ms")) + "."
+                : "Not measured in this run.")}</p><h2>Notes</h2><ul>
             """);
         foreach (var note in report.Notes)
         {
@@ -90,10 +93,10 @@ internal static class ReportWriter
     private static string LagChart(BenchReport report)
     {
         const int width = 720, height = 260, left = 50, bottom = 30;
-        var max = Math.Max(1, report.Rates.SelectMany(r => r.ReplicationLagMs.Values).Max(p => p.P99));
+        var max = Math.Max(1, report.Rates.SelectMany(r => r.ReplicationLagMs.Values).Select(p => p.P99).DefaultIfEmpty(1).Max());
         var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         string[] colors = ["#3b6fd4", "#d4873b", "#3bb27a"];
-        var groupWidth = (width - left) / report.Rates.Count;
+        var groupWidth = (width - left) / Math.Max(1, report.Rates.Count);
         for (var g = 0; g < report.Rates.Count; g++)
         {
             var rate = report.Rates[g];
