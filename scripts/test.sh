@@ -10,7 +10,7 @@ LOG_TAG="test"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Connection settings the tests read (defaults unless already set).
-export CB_TEST_POSTGRES="${CB_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking}"
+export CB_TEST_POSTGRES="${CB_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking;SSL Mode=Disable}"
 export CB_TEST_RABBITMQ_HOST="${CB_TEST_RABBITMQ_HOST:-127.0.0.1}"
 export CB_TEST_RABBITMQ_USER="${CB_TEST_RABBITMQ_USER:-concertbooking}"
 export CB_TEST_RABBITMQ_PASS="${CB_TEST_RABBITMQ_PASS:-concertbooking}"

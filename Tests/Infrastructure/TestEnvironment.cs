@@ -7,7 +7,7 @@ public static class TestEnvironment
     public static readonly string RunId = $"{DateTime.UtcNow:MMddHHmmss}{Random.Shared.Next(100, 999)}";
 
     public static string PostgresServer { get; } =
-        Get("CB_TEST_POSTGRES", "Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking");
+        Get("CB_TEST_POSTGRES", "Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking;SSL Mode=Disable");
 
     public static string RabbitMqHost { get; } = Get("CB_TEST_RABBITMQ_HOST", "127.0.0.1");
 
