@@ -22,6 +22,14 @@ public static class DatabaseProviders
         _ => false,
     };
 
+    /// <summary>True when the failure is a unique violation of the named constraint or index in particular.</summary>
+    public static bool IsUniqueViolationOf(this DbUpdateException exception, string constraint) => exception.InnerException switch
+    {
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation && postgres.ConstraintName == constraint,
+        SqlException sqlServer => sqlServer.Number is 2601 or 2627 && sqlServer.Message.Contains($"'{constraint}'", StringComparison.Ordinal),
+        _ => false,
+    };
+
     /// <summary>True when retrying later may succeed: the database was unreachable, restarting or overloaded.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
