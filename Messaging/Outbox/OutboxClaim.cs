@@ -9,13 +9,20 @@ namespace ConcertBooking.Messaging.Outbox;
 /// <summary>
 /// The one piece of provider-specific SQL: claim a batch of due rows with row locks that other relay instances
 /// skip instead of waiting for, so several instances share the work without claiming a row twice.
+/// <para>
+/// Only the oldest pending row of each partition key is claimable: a key's next row waits until the row before
+/// it is dispatched, whether that row is held by another instance or waiting for a retry. That keeps each key's
+/// events in order across any number of instances, in the same round trip as the claim. A key with a backlog
+/// drains one row per batch; keys are independent, and a batch publishes its keys concurrently.
+/// </para>
 /// </summary>
 internal static class OutboxClaim
 {
+    /// <summary>The claimed rows, untracked: the relay marks them with set-based updates.</summary>
     public static Task<List<OutboxMessage>> ClaimAsync(DbContext db, int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = BuildSql(db, batchSize);
-        return db.Set<OutboxMessage>().FromSqlRaw(sql, now).ToListAsync(cancellationToken);
+        return db.Set<OutboxMessage>().FromSqlRaw(sql, now).AsNoTracking().ToListAsync(cancellationToken);
     }
 
     internal static string BuildSql(DbContext db, int batchSize)
@@ -30,15 +37,19 @@ internal static class OutboxClaim
         var dispatchedAt = Column(nameof(OutboxMessage.DispatchedAt));
         var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
         var sequence = Column(nameof(OutboxMessage.Sequence));
+        var partitionKey = Column(nameof(OutboxMessage.PartitionKey));
+        var due = $"o.{dispatchedAt} IS NULL AND o.{nextAttemptAt} <= {{0}}";
+        var oldestOfItsKey = $"NOT EXISTS (SELECT 1 FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
+            $"AND e.{dispatchedAt} IS NULL AND e.{sequence} < o.{sequence})";
 
         return DatabaseProviders.Of(db) switch
         {
             DatabaseProvider.Postgres =>
-                $"SELECT * FROM {from} WHERE {dispatchedAt} IS NULL AND {nextAttemptAt} <= {{0}} " +
-                $"ORDER BY {sequence} LIMIT {batchSize} FOR UPDATE SKIP LOCKED",
+                $"SELECT o.* FROM {from} o WHERE {due} AND {oldestOfItsKey} " +
+                $"ORDER BY o.{sequence} LIMIT {batchSize} FOR UPDATE OF o SKIP LOCKED",
             DatabaseProvider.SqlServer =>
-                $"SELECT TOP ({batchSize}) * FROM {from} WITH (UPDLOCK, ROWLOCK, READPAST) " +
-                $"WHERE {dispatchedAt} IS NULL AND {nextAttemptAt} <= {{0}} ORDER BY {sequence}",
+                $"SELECT TOP ({batchSize}) o.* FROM {from} o WITH (UPDLOCK, ROWLOCK, READPAST) " +
+                $"WHERE {due} AND {oldestOfItsKey} ORDER BY o.{sequence}",
             var other => throw new NotSupportedException($"No outbox claim query for {other}."),
         };
     }

@@ -35,9 +35,9 @@ internal sealed partial class OutboxRelay<TDbContext>(
             {
                 var batch = await DispatchBatchAsync(stoppingToken);
                 consecutiveFailures = 0;
-                if (batch.Claimed == _options.BatchSize && batch.Published > 0)
+                if (batch.Published > 0)
                 {
-                    continue; // a full batch: more rows are probably waiting
+                    continue; // more may be waiting: rows of a full batch, and the next row of each key just published
                 }
 
                 await signal.WaitAsync(_options.PollInterval, stoppingToken);
@@ -79,110 +79,83 @@ internal sealed partial class OutboxRelay<TDbContext>(
             return new BatchResult(0, 0);
         }
 
-        var lanes = await OrderedLanesAsync(db, claimed, cancellationToken);
-        var published = await Task.WhenAll(lanes.Select(lane => PublishLaneAsync(lane, cancellationToken)));
+        // One row per partition key (OutboxClaim), so the rows are independent and go out concurrently.
+        var outcomes = await Task.WhenAll(claimed.Select(message => PublishAsync(message, cancellationToken)));
 
-        // Mark even when shutting down: what the broker confirmed must not be published again needlessly.
+        // Marked even when shutting down: what the broker confirmed must not be published again needlessly. The
+        // confirmed rows take one statement however many there are; failures (rare) carry their own error and retry time.
+        var confirmed = claimed.Where((_, i) => outcomes[i] == Outcome.Confirmed).Select(m => m.Sequence).ToList();
+        if (confirmed.Count > 0)
+        {
+            var dispatchedAt = timeProvider.GetUtcNow();
+            await db.Set<OutboxMessage>().Where(m => confirmed.Contains(m.Sequence)).ExecuteUpdateAsync(set => set
+                .SetProperty(m => m.DispatchedAt, dispatchedAt)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+        }
+
+        foreach (var failed in claimed.Where((_, i) => outcomes[i] == Outcome.Failed))
+        {
+            var entry = db.Attach(failed);
+            entry.Property(m => m.Attempts).IsModified = true;
+            entry.Property(m => m.LastError).IsModified = true;
+            entry.Property(m => m.NextAttemptAt).IsModified = true;
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        return new BatchResult(claimed.Count, published.Sum());
+        return new BatchResult(claimed.Count, confirmed.Count);
     }
 
-    /// <summary>
-    /// Splits the claimed rows into one lane per partition key, keeping only the rows no earlier pending row
-    /// of the same key precedes: one held by another instance, or waiting to be retried, blocks the rest of its
-    /// key so that the key's events are never published out of order.
-    /// </summary>
-    private static async Task<List<List<OutboxMessage>>> OrderedLanesAsync(
-        TDbContext db, List<OutboxMessage> claimed, CancellationToken cancellationToken)
+    private enum Outcome
     {
-        var keys = claimed.Select(m => m.PartitionKey).Distinct().ToList();
-        var lastSequence = claimed.Max(m => m.Sequence);
-        var pending = await db.Set<OutboxMessage>()
-            .AsNoTracking()
-            .Where(m => m.DispatchedAt == null && m.Sequence <= lastSequence && keys.Contains(m.PartitionKey))
-            .OrderBy(m => m.Sequence)
-            .Select(m => new { m.Sequence, m.PartitionKey })
-            .ToListAsync(cancellationToken);
-
-        var claimedBySequence = claimed.ToDictionary(m => m.Sequence);
-        var lanes = new Dictionary<string, List<OutboxMessage>>();
-        var blocked = new HashSet<string>();
-        foreach (var row in pending)
-        {
-            if (blocked.Contains(row.PartitionKey))
-            {
-                continue;
-            }
-
-            if (claimedBySequence.TryGetValue(row.Sequence, out var message))
-            {
-                if (!lanes.TryGetValue(row.PartitionKey, out var lane))
-                {
-                    lanes[row.PartitionKey] = lane = [];
-                }
-
-                lane.Add(message);
-            }
-            else
-            {
-                blocked.Add(row.PartitionKey);
-            }
-        }
-
-        return [.. lanes.Values];
+        Confirmed,
+        Failed,
+        NotAttempted,
     }
 
-    private async Task<int> PublishLaneAsync(List<OutboxMessage> lane, CancellationToken cancellationToken)
+    /// <summary>Publishes one row; a failure is recorded on it (attempts, error, retry time) for the caller to save.</summary>
+    private async Task<Outcome> PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        var published = 0;
-        foreach (var message in lane)
+        if (cancellationToken.IsCancellationRequested)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            var started = timeProvider.GetTimestamp();
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.PublishTimeout);
-                using var activity = MessagingMetrics.ActivitySource.StartActivity(
-                    "outbox relay", ActivityKind.Producer, message.TraceParent);
-                activity?.SetTag("messaging.message.id", message.MessageId);
-
-                await publisher.PublishAsync(
-                    new OutgoingMessage(message.MessageId, message.MessageType, message.Body, message.PartitionKey,
-                        message.CreatedAt, message.TraceParent),
-                    timeout.Token);
-
-                message.Attempts++;
-                message.DispatchedAt = timeProvider.GetUtcNow();
-                metrics.Published(MessageTypes.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
-                published++;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break; // shutting down: unconfirmed rows stay pending for the next relay
-            }
-            catch (Exception exception)
-            {
-                message.Attempts++;
-                message.LastError = Truncate(exception is OperationCanceledException
-                    ? $"The broker did not confirm within {_options.PublishTimeout} (unreachable or overloaded)."
-                    : $"{exception.GetType().FullName}: {exception.Message}", 2000);
-                var delay = Backoff(message.Attempts);
-                message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
-                metrics.PublishFailed(MessageTypes.ShortName(message.MessageType));
-                recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
-                    MessageTypes.ShortName(message.MessageType), message.LastError));
-                LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
-                break; // the rest of this key waits, so its order holds
-            }
+            return Outcome.NotAttempted;
         }
 
-        return published;
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            using var activity = MessagingMetrics.ActivitySource.StartActivity(
+                "outbox relay", ActivityKind.Producer, message.TraceParent);
+            activity?.SetTag("messaging.message.id", message.MessageId);
+
+            await publisher.PublishAsync(
+                new OutgoingMessage(message.MessageId, message.MessageType, message.Body, message.PartitionKey,
+                    message.CreatedAt, message.TraceParent),
+                timeout.Token);
+
+            metrics.Published(MessageTypes.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
+            return Outcome.Confirmed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Outcome.NotAttempted; // shutting down: an unconfirmed row stays pending for the next relay
+        }
+        catch (Exception exception)
+        {
+            message.Attempts++;
+            message.LastError = Truncate(exception is OperationCanceledException
+                ? $"The broker did not confirm within {_options.PublishTimeout} (unreachable or overloaded)."
+                : $"{exception.GetType().FullName}: {exception.Message}", 2000);
+            var delay = Backoff(message.Attempts);
+            message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
+            metrics.PublishFailed(MessageTypes.ShortName(message.MessageType));
+            recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
+                MessageTypes.ShortName(message.MessageType), message.LastError));
+            LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
+            return Outcome.Failed; // the key's later rows wait behind this one (OutboxClaim), so its order holds
+        }
     }
 
     private TimeSpan Backoff(int attempt)

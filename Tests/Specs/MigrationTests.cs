@@ -64,7 +64,7 @@ public sealed class MigrationTests
         var sql = OutboxClaim.BuildSql(db, batchSize: 50);
 
         Assert.That(sql, db.Database.IsNpgsql()
-            ? Does.Contain("FOR UPDATE SKIP LOCKED").And.Contain("LIMIT 50").And.Contain($"{schema}.\"OutboxMessages\"")
+            ? Does.Contain("FOR UPDATE OF o SKIP LOCKED").And.Contain("LIMIT 50").And.Contain($"{schema}.\"OutboxMessages\"")
             : Does.Contain("WITH (UPDLOCK, ROWLOCK, READPAST)").And.Contain("TOP (50)").And.Contain($"[{schema}].[OutboxMessages]"));
     }
 }
