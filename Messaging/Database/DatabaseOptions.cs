@@ -15,4 +15,11 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations when the service starts (local runs, tests, single-instance deploys).</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// PostgreSQL only: how many of its most used statements each connection prepares (after five uses), so the
+    /// server parses and plans them once (Npgsql's <c>Max Auto Prepare</c>, which is off by default). A value in the
+    /// connection string wins; 0 here turns it off.
+    /// </summary>
+    public int MaxAutoPrepare { get; set; } = 64;
 }

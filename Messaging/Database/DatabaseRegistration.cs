@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ConcertBooking.Messaging.Database;
 
@@ -28,17 +29,19 @@ public static class DatabaseRegistration
         {
             var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Database")
                 ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
-            db.UseServiceDatabase(options.Provider, connectionString);
+            db.UseServiceDatabase(options.Provider, WithStatementPreparation(options, connectionString));
             db.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>());
         }
 
+        // Pooled: every consumed message and request needs a context, and building one (options, EF's internal
+        // services) was a tenth of a consumer's CPU in a profile. A pooled context is reset when it is returned.
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                builder.Services.AddDbContext<TContext, TPostgres>(Configure);
+                builder.Services.AddDbContextPool<TContext, TPostgres>(Configure);
                 break;
             case DatabaseProvider.SqlServer:
-                builder.Services.AddDbContext<TContext, TSqlServer>(Configure);
+                builder.Services.AddDbContextPool<TContext, TSqlServer>(Configure);
                 break;
             default:
                 throw new NotSupportedException($"Database provider '{options.Provider}' is not supported.");
@@ -48,6 +51,22 @@ public static class DatabaseRegistration
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database", tags: ["ready"]);
         return builder;
+    }
+
+    private static string WithStatementPreparation(DatabaseOptions options, string connectionString)
+    {
+        if (options.Provider != DatabaseProvider.Postgres)
+        {
+            return connectionString;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = options.MaxAutoPrepare;
+        }
+
+        return builder.ConnectionString;
     }
 
     public static DbContextOptionsBuilder UseServiceDatabase(

@@ -139,19 +139,11 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         Kafka?.Dispose();
 
         // Pools are per connection string and outlive the hosts: without this, every system a run starts keeps
-        // its idle connections for minutes, and a long run exhausts PostgreSQL's connection slots.
-        foreach (var settings in new[] { Users.Settings, Concert.Settings, Payment.Settings, Token.Settings })
-        {
-            var connectionString = settings["ConnectionStrings:Database"]!;
-            if (settings["Database:Provider"] == nameof(DatabaseProvider.SqlServer))
-            {
-                Microsoft.Data.SqlClient.SqlConnection.ClearPool(new Microsoft.Data.SqlClient.SqlConnection(connectionString));
-            }
-            else
-            {
-                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
-            }
-        }
+        // its idle connections for minutes, and a long run exhausts PostgreSQL's connection slots. All pools,
+        // because the services add settings of their own to the configured string (Database:MaxAutoPrepare);
+        // a pool still in use elsewhere only closes its connections as they come back.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        Microsoft.Data.SqlClient.SqlConnection.ClearAllPools();
     }
 }
 
