@@ -65,7 +65,7 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
         Assert.That(consumed[^1].Exception, Is.Null, $"{typeof(TMessage).Name} {id} failed");
     }
 
-    /// <summary>Publishes the same MessageId again and waits until the inbox drops it as a duplicate (the consumer never runs).</summary>
+    /// <summary>Publishes the same MessageId again and waits until the inbox drops it as a duplicate (its changes roll back).</summary>
     public async Task RedeliverAsync<TMessage>(TMessage message, Guid messageId) where TMessage : class
     {
         using var duplicates = MessagingProbes.Counter(_provider, "inbox.duplicates_dropped");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Inbox;
@@ -105,6 +106,73 @@ public sealed class OutboxRelayTests
     }
 
     [Test]
+    public async Task Two_relays_publish_each_keys_events_one_at_a_time_in_order_even_when_one_waits_for_a_retry()
+    {
+        const int keys = 100, eventsPerKey = 5;
+        var recorder = new PublishRecorder();
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "users"
+                ? [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Outbox:RetryBaseDelay", "00:00:00.050")]
+                : [],
+            TestServices = service => service == "users"
+                ? services => services.Replace(ServiceDescriptor.Singleton<ITransportPublisher>(sp =>
+                    recorder.Wrap(ActivatorUtilities.CreateInstance<MassTransitPublisher>(sp))))
+                : null,
+        });
+
+        // Each key's events are written one after another, so a batch could hold several of them.
+        var expected = new Dictionary<string, List<Guid>>();
+        await system.Users.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<UserDbContext>();
+            var outbox = services.GetRequiredService<IOutbox>();
+            foreach (var id in Enumerable.Range(0, keys).Select(_ => Guid.CreateVersion7()))
+            {
+                var key = id.ToString();
+                expected[key] = [];
+                for (var version = 1; version <= eventsPerKey; version++)
+                {
+                    var messageId = version == 1
+                        ? outbox.Add(new UserCreated(id, "Ordered v1", $"ordered.{id:N}@example.com", 1, DateTimeOffset.UtcNow), key)
+                        : outbox.Add(new UserUpdated(id, $"Ordered v{version}", $"ordered.{id:N}@example.com", version, DateTimeOffset.UtcNow), key);
+                    expected[key].Add(messageId);
+                    if (version == 2)
+                    {
+                        recorder.FailFirstAttempt(messageId); // its key's later events must wait for its retry
+                    }
+                }
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        // Small batches of slow publishes, so that the second relay starts while the first is still busy.
+        var relayOn = new KeyValuePair<string, string?>[] { new("Messaging:Outbox:RelayEnabled", "true"), new("Messaging:Outbox:BatchSize", "10") };
+        await using var relayA = system.Users.AnotherInstance(relayOn);
+        await using var relayB = system.Users.AnotherInstance(relayOn);
+        using var publishedA = MessagingProbes.Counter(relayA.Services, "outbox.published"); // Services starts the host
+        using var publishedB = MessagingProbes.Counter(relayB.Services, "outbox.published");
+        TestContext.Out.WriteLine($"Started two relays over {keys} keys x {eventsPerKey} events; each key's 2nd event fails once");
+
+        await Eventually.Until(() => MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services),
+            rows => rows.All(r => r.DispatchedAt != null), "every outbox row dispatched", TimeSpan.FromSeconds(90));
+
+        TestContext.Out.WriteLine($"Verified: relay A published {publishedA.Sum()}, relay B {publishedB.Sum()}; " +
+            $"{recorder.Overlaps} overlapping publishes of one key");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Math.Min(publishedA.Sum(), publishedB.Sum()), Is.Positive, "both relays took part");
+            Assert.That(recorder.Overlaps, Is.Zero, "a key's next event was published while its previous one was in flight");
+            foreach (var (key, messageIds) in expected)
+            {
+                Assert.That(recorder.Confirmed.Where(c => c.Key == key).Select(c => c.MessageId), Is.EqualTo(messageIds),
+                    $"key {key}: its events confirmed once each, in the order they were written");
+            }
+        });
+    }
+
+    [Test]
     public async Task A_relay_that_fails_after_publishing_but_before_marking_causes_a_redelivery_the_inbox_absorbs()
     {
         var failOnce = new PublishThenFailOnce();
@@ -146,6 +214,52 @@ public sealed class OutboxRelayTests
             _ => scope.ServiceProvider.GetRequiredService<TokenDbContext>(),
         };
         return await db.Set<InboxMessage>().CountAsync();
+    }
+
+    /// <summary>
+    /// Records, across relay instances, the order in which each key's publishes were confirmed and whether two of a
+    /// key's publishes were ever in flight at once; fails chosen messages' first attempt before they reach the broker.
+    /// </summary>
+    private sealed class PublishRecorder
+    {
+        private readonly ConcurrentDictionary<Guid, byte> _failOnce = new();
+        private readonly ConcurrentDictionary<string, int> _inFlight = new();
+        private int _overlaps;
+
+        public ConcurrentQueue<(string Key, Guid MessageId)> Confirmed { get; } = new();
+
+        public int Overlaps => Volatile.Read(ref _overlaps);
+
+        public void FailFirstAttempt(Guid messageId) => _failOnce[messageId] = 0;
+
+        public ITransportPublisher Wrap(ITransportPublisher inner) => new Publisher(inner, this);
+
+        private sealed class Publisher(ITransportPublisher inner, PublishRecorder owner) : ITransportPublisher
+        {
+            public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
+            {
+                if (owner._inFlight.AddOrUpdate(message.PartitionKey, 1, (_, n) => n + 1) > 1)
+                {
+                    Interlocked.Increment(ref owner._overlaps);
+                }
+
+                try
+                {
+                    if (owner._failOnce.TryRemove(message.MessageId, out _))
+                    {
+                        throw new IOException("Injected: the broker refused this publish");
+                    }
+
+                    await Task.Delay(20, cancellationToken); // a slow broker, so that publishes of the two relays overlap
+                    await inner.PublishAsync(message, cancellationToken);
+                    owner.Confirmed.Enqueue((message.PartitionKey, message.MessageId));
+                }
+                finally
+                {
+                    owner._inFlight.AddOrUpdate(message.PartitionKey, 0, (_, n) => n - 1);
+                }
+            }
+        }
     }
 
     /// <summary>Lets the broker confirm the first message, then reports a failure, as a relay crashing there would.</summary>
