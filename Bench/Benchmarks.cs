@@ -19,7 +19,9 @@ internal sealed record RatePhase(
     int OfferedPerSecond, double AchievedPerSecond, long Sent, long Failed, Percentiles SignupLatencyMs,
     Dictionary<string, Percentiles> ReplicationLagMs, double DrainSeconds);
 
-internal sealed record MaxPhase(int Clients, double SignupsPerSecond, Percentiles SignupLatencyMs, double DrainSeconds, bool ReplicasKeptUp);
+internal sealed record MaxStep(int OfferedPerSecond, double AchievedPerSecond, long Failed, Percentiles SignupLatencyMs, double DrainSeconds, bool KeptUp);
+
+internal sealed record MaxPhase(int SustainedPerSecond, List<MaxStep> Steps);
 
 internal sealed record RelayPhase(int Instances, int Rows, double SecondsWithStartUp, double RelayingSeconds, double EventsPerSecond, long PublishedMoreThanOnce);
 
@@ -182,41 +184,31 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         return Percentiles.From(histogram, 1000);
     }
 
-    /// <summary>Closed loop with many clients: the most signups per second UserService answers, and whether replicas keep up.</summary>
+    /// <summary>
+    /// The highest offered rate the whole system sustains: open-loop steps of rising rate, each passing when every
+    /// signup was answered 201 at the offered pace and every replica held all of them within a second of the end.
+    /// </summary>
     private async Task<MaxPhase> MaxSustainedAsync(CancellationToken cancellationToken)
     {
-        const int clients = 32;
-        var histogram = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
-        long done = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        var steps = new List<MaxStep>();
+        var duration = quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+        foreach (var rate in quick ? new[] { 250, 400, 600 } : [250, 300, 350, 400, 450, 500, 550, 600, 700])
         {
-            var n = 0;
-            while (clock.Elapsed < _phase)
+            var (achieved, _, failed, latency) = await OfferAsync($"max{rate}", rate, duration, cancellationToken);
+            var drain = await DrainAsync($"max{rate}", cancellationToken);
+            var step = new MaxStep(rate, achieved, failed, latency, drain, failed == 0 && achieved >= rate * 0.97 && drain < 1);
+            steps.Add(step);
+            Console.WriteLine($"Max search, {rate}/s offered: {achieved:0}/s answered, {failed} failed, latency p99 {latency.P99:0.0} ms, " +
+                $"replicas done {drain:0.0} s after the load: {(step.KeptUp ? "kept up" : "fell behind")}");
+            if (!step.KeptUp)
             {
-                var started = clock.Elapsed;
-                try
-                {
-                    await _client.PostAsJsonAsync("/users", new { name = $"bench-max-{c}-{n}", email = $"max.{c}.{n++}.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    continue; // counted by its absence from the throughput
-                }
-
-                lock (histogram)
-                {
-                    histogram.RecordValue(Math.Max(1, (clock.Elapsed - started).Ticks));
-                }
-
-                Interlocked.Increment(ref done);
+                break;
             }
-        }, cancellationToken)));
-        var seconds = clock.Elapsed.TotalSeconds;
-        var drain = await DrainAsync("max", cancellationToken);
-        var result = new MaxPhase(clients, done / seconds, Percentiles.From(histogram, TimeSpan.TicksPerMillisecond), drain, drain < 2);
-        Console.WriteLine($"Max sustained: {result.SignupsPerSecond:0}/s with {clients} clients, replicas drained {drain:0.0} s after the load");
-        return result;
+        }
+
+        var sustained = steps.Where(s => s.KeptUp).Select(s => s.OfferedPerSecond).DefaultIfEmpty(0).Max();
+        Console.WriteLine($"Max sustained with every replica keeping up: {sustained}/s");
+        return new MaxPhase(sustained, steps);
     }
 
     /// <summary>

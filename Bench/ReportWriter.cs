@@ -61,9 +61,11 @@ internal static class ReportWriter
         page.Append(CultureInfo.InvariantCulture, $"""
             </table>
             <h2>Maximum sustained</h2><p>{(report.Max is { } max
-                ? $"{max.SignupsPerSecond:0} signups/s with {max.Clients} closed-loop clients (latency p99 {max.SignupLatencyMs.P99:0.0} ms); " +
-                  $"replicas drained {max.DrainSeconds:0.0} s after the load ({(max.ReplicasKeptUp ? "kept up" : "fell behind")})."
+                ? $"{max.SustainedPerSecond} signups/s: the highest offered rate at which every signup was answered at pace and every replica held all of them within 1 s of the end."
                 : "Not measured in this run.")}</p>
+            <table><tr><th>offered/s</th><th>answered/s</th><th>failed</th><th>latency p99 ms</th><th>replicas done after (s)</th><th></th></tr>
+            {string.Concat((report.Max?.Steps ?? []).Select(m => $"<tr><td>{m.OfferedPerSecond}</td><td>{m.AchievedPerSecond:0}</td><td>{m.Failed}</td><td>{m.SignupLatencyMs.P99:0.0}</td><td>{m.DrainSeconds:0.0}</td><td>{(m.KeptUp ? "kept up" : "fell behind")}</td></tr>"))}
+            </table>
             <h2>Reservation latency: local replica vs synchronous call to UserService</h2>
             <table><tr><th>user lookup</th><th>UserService</th><th>p50 ms</th><th>p95</th><th>p99</th><th>max</th><th>errors</th></tr>
             {string.Concat(report.Reservations.Select(r => $"<tr><td>{r.UserLookup}</td><td>{r.UserService}</td><td>{r.LatencyMs.P50:0.0}</td><td>{r.LatencyMs.P95:0.0}</td><td>{r.LatencyMs.P99:0.0}</td><td>{r.LatencyMs.Max:0.0}</td><td>{r.Errors}/{r.Requests}</td></tr>"))}
