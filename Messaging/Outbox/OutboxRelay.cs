@@ -85,10 +85,10 @@ internal sealed partial class OutboxRelay<TDbContext>(
         // Marked even when shutting down: what the broker confirmed must not be published again needlessly. The
         // confirmed rows take one statement however many there are; failures (rare) carry their own error and retry time.
         var confirmed = claimed.Where((_, i) => outcomes[i] == Outcome.Confirmed).Select(m => m.Sequence).ToList();
-        if (confirmed.Count > 0)
+        var dispatchedAt = timeProvider.GetUtcNow();
+        foreach (var chunk in confirmed.Chunk(1000)) // SQL Server takes at most 2,100 parameters per statement
         {
-            var dispatchedAt = timeProvider.GetUtcNow();
-            await db.Set<OutboxMessage>().Where(m => confirmed.Contains(m.Sequence)).ExecuteUpdateAsync(set => set
+            await db.Set<OutboxMessage>().Where(m => chunk.Contains(m.Sequence)).ExecuteUpdateAsync(set => set
                 .SetProperty(m => m.DispatchedAt, dispatchedAt)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
         }
