@@ -23,7 +23,7 @@ internal sealed record MaxStep(int OfferedPerSecond, double AchievedPerSecond, l
 
 internal sealed record MaxPhase(int SustainedPerSecond, List<MaxStep> Steps);
 
-internal sealed record RelayPhase(int Instances, int Rows, double SecondsWithStartUp, double RelayingSeconds, double EventsPerSecond, long PublishedMoreThanOnce);
+internal sealed record RelayPhase(int Instances, int Rows, double SecondsFromFill, double RelayingSeconds, double EventsPerSecond, long PublishedMoreThanOnce);
 
 internal sealed record CpuPhase(int OfferedPerSecond, long Signups, double CpuMsPerSignup, Dictionary<string, double> CpuMsPerSignupByPart);
 
@@ -287,7 +287,11 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
 
     private sealed record SeatOnly(Guid Id, string Status);
 
-    /// <summary>Pre-filled outbox rows to broker-confirmed, with the replicas stopped so only the relay is measured.</summary>
+    /// <summary>
+    /// Pre-filled outbox rows to broker-confirmed, with the replicas stopped so only the relay is measured. The relay
+    /// processes first relay a warm-up fill: a fresh process spends a third of its CPU in the JIT, which a relay
+    /// running in production has long finished.
+    /// </summary>
     private async Task<RelayPhase> RelayAsync(int instances, int rows, CancellationToken cancellationToken)
     {
         foreach (var name in system.Services.Keys.ToList())
@@ -295,39 +299,53 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
             await system.StopServiceAsync(name);
         }
 
-        await using (var connection = new Npgsql.NpgsqlConnection(system.ConnectionString("users")))
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var fill = new Npgsql.NpgsqlCommand($"""
-                DELETE FROM users."OutboxMessages";
-                INSERT INTO users."OutboxMessages" ("MessageId", "MessageType", "Body", "PartitionKey", "CreatedAt", "NextAttemptAt", "Attempts")
-                SELECT g.id, 'ConcertBooking.Contracts.UserCreated, Contracts',
-                       json_build_object('userId', g.id, 'name', 'relay', 'email', g.id || '@relay.example', 'version', 1, 'occurredAt', now())::text,
-                       g.id::text, now(), now(), 0
-                FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, {rows})) g;
-                """, connection) { CommandTimeout = 300 };
-            await fill.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var clock = Stopwatch.StartNew();
+        await FillOutboxAsync(quick ? 2_000 : 10_000, clear: true, cancellationToken);
         for (var i = 0; i < instances; i++)
         {
             await system.StartServiceAsync("users", [new("Messaging__Outbox__BatchSize", "500")], cancellationToken, name: $"relay{i}");
         }
 
+        await UntilDispatchedAsync(cancellationToken);
+        var warmedUpTo = await system.ScalarAsync("users", """SELECT max("Sequence") FROM users."OutboxMessages" """, cancellationToken);
+
+        await FillOutboxAsync(rows, clear: false, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        await UntilDispatchedAsync(cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        // The rate while relaying, from the first confirmed row to the last; the wall time also counts the relays
+        // noticing the rows (they poll each second for rows that no commit of theirs announced).
+        var measured = $"""FROM users."OutboxMessages" WHERE "Sequence" > {warmedUpTo}""";
+        var relaying = (await system.QueryDoublesAsync("users",
+            $"""SELECT extract(epoch FROM max("DispatchedAt") - min("DispatchedAt")) {measured}""", cancellationToken))[0];
+        var twice = await system.ScalarAsync("users", $"""SELECT count(*) {measured} AND "Attempts" > 1""", cancellationToken);
+        var phase = new RelayPhase(instances, rows, Math.Round(seconds, 2), Math.Round(relaying, 2), rows / Math.Max(relaying, 0.001), twice);
+        Console.WriteLine($"Relay with {instances} instance(s): {rows} rows in {relaying:0.0} s of relaying ({seconds:0.0} s from the fill's commit) = " +
+            $"{phase.EventsPerSecond:0}/s, {twice} published more than once");
+        return phase;
+    }
+
+    private async Task FillOutboxAsync(int rows, bool clear, CancellationToken cancellationToken)
+    {
+        var delete = clear ? """DELETE FROM users."OutboxMessages";""" : "";
+        await using var connection = new Npgsql.NpgsqlConnection(system.ConnectionString("users"));
+        await connection.OpenAsync(cancellationToken);
+        await using var fill = new Npgsql.NpgsqlCommand($"""
+            {delete}
+            INSERT INTO users."OutboxMessages" ("MessageId", "MessageType", "Body", "PartitionKey", "CreatedAt", "NextAttemptAt", "Attempts")
+            SELECT g.id, 'ConcertBooking.Contracts.UserCreated, Contracts',
+                   json_build_object('userId', g.id, 'name', 'relay', 'email', g.id || '@relay.example', 'version', 1, 'occurredAt', now())::text,
+                   g.id::text, now(), now(), 0
+            FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, {rows})) g;
+            """, connection) { CommandTimeout = 300 };
+        await fill.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task UntilDispatchedAsync(CancellationToken cancellationToken)
+    {
         while (await system.ScalarAsync("users", """SELECT count(*) FROM users."OutboxMessages" WHERE "DispatchedAt" IS NULL""", cancellationToken) > 0)
         {
             await Task.Delay(20, cancellationToken);
         }
-
-        var seconds = clock.Elapsed.TotalSeconds;
-        // The rate while relaying, from the first confirmed row to the last: the processes' start-up is not the relay's.
-        var relaying = (await system.QueryDoublesAsync("users",
-            """SELECT extract(epoch FROM max("DispatchedAt") - min("DispatchedAt")) FROM users."OutboxMessages" """, cancellationToken))[0];
-        var twice = await system.ScalarAsync("users", """SELECT count(*) FROM users."OutboxMessages" WHERE "Attempts" > 1""", cancellationToken);
-        var phase = new RelayPhase(instances, rows, seconds, Math.Round(relaying, 2), rows / Math.Max(relaying, 0.001), twice);
-        Console.WriteLine($"Relay with {instances} instance(s): {rows} rows in {relaying:0.0} s of relaying ({seconds:0.0} s with start-up) = " +
-            $"{phase.EventsPerSecond:0}/s, {twice} published more than once");
-        return phase;
     }
 }

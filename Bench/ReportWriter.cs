@@ -70,12 +70,12 @@ internal static class ReportWriter
             <table><tr><th>user lookup</th><th>UserService</th><th>p50 ms</th><th>p95</th><th>p99</th><th>max</th><th>errors</th></tr>
             {string.Concat(report.Reservations.Select(r => $"<tr><td>{r.UserLookup}</td><td>{r.UserService}</td><td>{r.LatencyMs.P50:0.0}</td><td>{r.LatencyMs.P95:0.0}</td><td>{r.LatencyMs.P99:0.0}</td><td>{r.LatencyMs.Max:0.0}</td><td>{r.Errors}/{r.Requests}</td></tr>"))}
             </table>
-            <h2>Relay</h2><p>Events per second from the first confirmed row to the last; the wall time also counts starting the processes.</p><table><tr><th>instances</th><th>rows</th><th>seconds relaying</th><th>seconds with start-up</th><th>events/s</th><th>published more than once</th></tr>
+            <h2>Relay</h2><p>Warmed-up relay processes; events per second from the first confirmed row to the last. The wall time, from the fill's commit, also counts the relays noticing the rows on their 1 s poll.</p><table><tr><th>instances</th><th>rows</th><th>seconds relaying</th><th>seconds from the fill</th><th>events/s</th><th>published more than once</th></tr>
             """);
         foreach (var relay in report.Relay)
         {
             page.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{relay.Instances}</td><td>{relay.Rows}</td><td>{relay.RelayingSeconds:0.0}</td><td>{relay.SecondsWithStartUp:0.0}</td><td>{relay.EventsPerSecond:0}</td><td>{relay.PublishedMoreThanOnce}</td></tr>");
+                $"<tr><td>{relay.Instances}</td><td>{relay.Rows}</td><td>{relay.RelayingSeconds:0.0}</td><td>{relay.SecondsFromFill:0.0}</td><td>{relay.EventsPerSecond:0}</td><td>{relay.PublishedMoreThanOnce}</td></tr>");
         }
 
         page.Append(CultureInfo.InvariantCulture, $"""
