@@ -15,7 +15,7 @@ public sealed class TelemetryOptions
 
     public string? ServiceName { get; set; }
 
-    /// <summary>e.g. http://otel-collector:4317; traces and metrics are also pushed there when set.</summary>
+    /// <summary>e.g. http://otel-collector:4317: traces are recorded and pushed there, and metrics too; unset, no spans are recorded.</summary>
     public Uri? OtlpEndpoint { get; set; }
 }
 
@@ -37,17 +37,19 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(Meters)
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
-                .AddHttpClientInstrumentation()
-                .AddSource(Sources));
+                .AddPrometheusExporter());
 
+        // Spans are recorded only where they are sent somewhere: without an exporter every request and message
+        // would build activities nobody reads.
         if (options.OtlpEndpoint is { } endpoint)
         {
             telemetry.WithMetrics(metrics => metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint))
-                .WithTracing(tracing => tracing.AddOtlpExporter(otlp => otlp.Endpoint = endpoint));
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                    .AddHttpClientInstrumentation()
+                    .AddSource(Sources)
+                    .AddOtlpExporter(otlp => otlp.Endpoint = endpoint));
         }
 
         return builder;
