@@ -33,9 +33,9 @@ internal sealed partial class OutboxRelay<TDbContext>(
         {
             try
             {
-                var batch = await DispatchBatchAsync(stoppingToken);
+                var published = await DispatchBatchAsync(stoppingToken);
                 consecutiveFailures = 0;
-                if (batch.Published > 0)
+                if (published > 0)
                 {
                     continue; // more may be waiting: rows of a full batch, and the next row of each key just published
                 }
@@ -64,9 +64,8 @@ internal sealed partial class OutboxRelay<TDbContext>(
         }
     }
 
-    internal readonly record struct BatchResult(int Claimed, int Published);
-
-    internal async Task<BatchResult> DispatchBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Claims, publishes and marks one batch; returns how many rows the broker confirmed.</summary>
+    internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
@@ -76,7 +75,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
-            return new BatchResult(0, 0);
+            return 0;
         }
 
         // One row per partition key (OutboxClaim), so the rows are independent and go out concurrently.
@@ -103,7 +102,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
 
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        return new BatchResult(claimed.Count, confirmed.Count);
+        return confirmed.Count;
     }
 
     private enum Outcome
