@@ -15,18 +15,15 @@ public static class DatabaseProviders
     };
 
     /// <summary>True when the failure is a unique-constraint violation, on either provider.</summary>
-    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
-    {
-        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqlException sqlServer => sqlServer.Number is 2601 or 2627,
-        _ => false,
-    };
+    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.IsUniqueViolationOf(constraint: null);
 
-    /// <summary>True when the failure is a unique violation of the named constraint or index in particular.</summary>
-    public static bool IsUniqueViolationOf(this DbUpdateException exception, string constraint) => exception.InnerException switch
+    /// <summary>True when the failure is a unique violation of the named constraint or index (of any, when null).</summary>
+    public static bool IsUniqueViolationOf(this DbUpdateException exception, string? constraint) => exception.InnerException switch
     {
-        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation && postgres.ConstraintName == constraint,
-        SqlException sqlServer => sqlServer.Number is 2601 or 2627 && sqlServer.Message.Contains($"'{constraint}'", StringComparison.Ordinal),
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation
+            && (constraint is null || postgres.ConstraintName == constraint),
+        SqlException sqlServer => sqlServer.Number is 2601 or 2627
+            && (constraint is null || sqlServer.Message.Contains($"'{constraint}'", StringComparison.Ordinal)),
         _ => false,
     };
 
