@@ -1,11 +1,13 @@
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Configuration;
+using ConcertBooking.Messaging.Diagnostics;
+using ConcertBooking.Messaging.Housekeeping;
 using ConcertBooking.Messaging.Inbox;
-using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Outbox;
-using ConcertBooking.Messaging.Transport;
+using ConcertBooking.Messaging.Publishing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,154 +19,62 @@ namespace ConcertBooking.Messaging;
 public static class MessagingRegistration
 {
     /// <summary>
-    /// The outbox, its relay, the inbox in front of every consumer, and the transport named by
-    /// <c>Messaging:Transport</c>. Every service composes its messaging through this one call.
+    /// The outbox, its relay, the inbox in front of every consumer, housekeeping and diagnostics, on the transport of
+    /// <paramref name="transports"/> that <c>Messaging:Transport</c> names.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TDbContext>(
-        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        this IHostApplicationBuilder builder,
+        IReadOnlyCollection<IMessagingTransport> transports,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null)
         where TDbContext : DbContext
     {
         var services = builder.Services;
-        services.AddOptions<MessagingOptions>()
-            .BindConfiguration(MessagingOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<MessagingOptions, MessagingOptionsValidator>(MessagingOptions.SectionName);
         var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        var transport = transports.FirstOrDefault(t => string.Equals(t.Name, options.Transport, StringComparison.OrdinalIgnoreCase))
+            ?? throw new OptionsValidationException(MessagingOptions.SectionName, typeof(MessagingOptions),
+                [$"Messaging:Transport '{options.Transport}' is not one of: {string.Join(", ", transports.Select(t => t.Name))}."]);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<MessagingMetrics>();
-        services.TryAddSingleton<OutboxSignal>();
-        services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
-
-        if (options.Transport != MessagingTransport.Kafka)
-        {
-            services.AddSingleton<ITransportPublisher, MassTransitPublisher>();
-        }
-
         services.TryAddSingleton<RecentActivity>();
         services.TryAddSingleton<ReceiveEndpoints>();
+        services.AddOutbox<TDbContext>(options.Outbox);
+        services.AddHousekeeping<TDbContext>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
-        services.AddHostedService<OutboxMonitor>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
-        if (options.Transport == MessagingTransport.RabbitMq)
-        {
-            services.AddSingleton<IDeadLetters, RabbitMqDeadLetters>();
-        }
-        else if (options.Transport == MessagingTransport.InMemory)
-        {
-            services.AddSingleton<IDeadLetters, NoDeadLetters>();
-        }
-
-        if (options.Outbox.RelayEnabled)
-        {
-            services.AddHostedService<OutboxRelay<TDbContext>>();
-        }
-
-        services.AddHostedService<MessagingCleanup<TDbContext>>();
 
         services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.ServiceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddInboxAndRetries<TDbContext>(options.Consumers);
-
-            switch (options.Transport)
-            {
-                case MessagingTransport.RabbitMq:
-                    bus.UsingRabbitMq((context, rabbit) =>
-                    {
-                        var settings = context.GetRequiredService<IOptions<MessagingOptions>>().Value.RabbitMq;
-                        rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, host =>
-                        {
-                            host.Username(settings.Username);
-                            host.Password(settings.Password);
-                            host.PublisherConfirmation = true;
-                        });
-                        rabbit.UseInstrumentation(serviceName: options.ServiceName);
-                        rabbit.ConfigureEndpoints(context);
-                    });
-                    break;
-                case MessagingTransport.InMemory:
-                    bus.UsingInMemory((context, memory) =>
-                    {
-                        memory.UseInstrumentation(serviceName: options.ServiceName);
-                        memory.ConfigureEndpoints(context);
-                    });
-                    break;
-                case MessagingTransport.Kafka:
-                    // Kafka records reach the consumers through the mediator (AddKafkaTransport). An in-memory bus
-                    // without endpoints stays so that IBus, its health check and the consumer registrations above
-                    // exist exactly as on the other transports. Publishing on it would reach nobody, so it refuses:
-                    // events go through the outbox.
-                    bus.UsingInMemory((_, memory) =>
-                    {
-                        memory.ConfigurePublish(publish => publish.UseExecute(_ => throw OnlyThroughTheOutbox()));
-                        memory.ConfigureSend(send => send.UseExecute(_ => throw OnlyThroughTheOutbox()));
-                    });
-                    break;
-                default:
-                    throw new NotSupportedException($"Messaging transport '{options.Transport}' is not supported.");
-            }
+            transport.ConfigureBus(bus, options);
         });
-
-        if (options.Transport == MessagingTransport.Kafka)
-        {
-            services.AddKafkaTransport<TDbContext>(options.Consumers);
-        }
-
+        transport.AddServices<TDbContext>(builder, options);
         return builder;
     }
 
-    private static NotSupportedException OnlyThroughTheOutbox() =>
-        new("With Messaging:Transport=Kafka the MassTransit bus carries nothing: add events to the IOutbox, whose relay publishes them to Kafka.");
-
-    /// <summary>
-    /// Every receive endpoint: the inbox around each consumer, bounded concurrency, and retries that give a
-    /// transient failure (database restarting) much longer than a permanent one before the error queue.
-    /// Applied through endpoint configuration so that it holds on every transport, the test harness's included.
-    /// </summary>
-    public static IBusRegistrationConfigurator AddInboxAndRetries<TDbContext>(
-        this IBusRegistrationConfigurator bus, ConsumerOptions options)
+    /// <summary>The outbox, its commit wake-up (an EF Core interceptor the service's DbContext picks up) and its relay.</summary>
+    private static void AddOutbox<TDbContext>(this IServiceCollection services, OutboxOptions options)
         where TDbContext : DbContext
     {
-        // What the inbox filter resolves, so that a bus configured without AddMessaging (a test harness) works too.
-        bus.TryAddSingleton(TimeProvider.System);
-        bus.AddMetrics();
-        bus.TryAddSingleton<MessagingMetrics>();
-        bus.TryAddSingleton<RecentActivity>();
-        bus.TryAddSingleton<ReceiveEndpoints>();
-        bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
+        services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
+        if (options.RelayEnabled)
         {
-            context.GetService<ReceiveEndpoints>()?.Add(queue);
-            endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-            UseInboxAndRetries<TDbContext>(endpoint, options);
-        });
-        return bus;
+            services.AddHostedService<OutboxRelay<TDbContext>>();
+        }
     }
 
-    /// <summary>The retry policy and the inbox of a receive endpoint, or of the Kafka transport's mediator (one too).</summary>
-    internal static void UseInboxAndRetries<TDbContext>(IReceiveEndpointConfigurator configurator, ConsumerOptions options)
+    private static void AddHousekeeping<TDbContext>(this IServiceCollection services)
         where TDbContext : DbContext
     {
-        if (options.TransientRetryLimit > 0)
-        {
-            configurator.UseMessageRetry(retry =>
-            {
-                retry.Handle<Exception>(DatabaseProviders.IsTransient);
-                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-            });
-        }
-
-        if (options.RetryLimit > 0)
-        {
-            configurator.UseMessageRetry(retry =>
-            {
-                retry.Ignore<Exception>(DatabaseProviders.IsTransient);
-                retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
-            });
-        }
-
-        configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
+        services.AddHostedService<OutboxCleanup<TDbContext>>();
+        services.AddHostedService<InboxCleanup<TDbContext>>();
+        services.AddHostedService<OutboxMonitor>();
     }
 }

@@ -1,5 +1,5 @@
-using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Database;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.TokenService.Data;

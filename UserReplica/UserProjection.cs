@@ -7,11 +7,13 @@ namespace ConcertBooking.UserReplica;
 /// Applies a user event to the replica only when it is newer than what the replica holds, so duplicates,
 /// reordering and replays all converge to the newest state. Changes are staged; the inbox commits them.
 /// </summary>
-public sealed partial class UserProjection(IUserReplicaStore store, TimeProvider timeProvider, ILogger<UserProjection> logger)
+public sealed partial class UserProjection(
+    IUserReplicaStore store, ReplicationMetrics metrics, TimeProvider timeProvider, ILogger<UserProjection> logger)
 {
     public async Task ApplyAsync(IUserEvent change, bool deleted, CancellationToken cancellationToken)
     {
         var user = await store.Users.FindAsync([change.UserId], cancellationToken);
+        var now = timeProvider.GetUtcNow();
         if (user is null)
         {
             // Also when an update overtakes its create: the event carries the whole state.
@@ -23,8 +25,9 @@ public sealed partial class UserProjection(IUserReplicaStore store, TimeProvider
                 Version = change.Version,
                 IsDeleted = deleted,
                 ChangedAt = change.OccurredAt,
-                ReplicatedAt = timeProvider.GetUtcNow(),
+                ReplicatedAt = now,
             });
+            metrics.Applied(change.GetType().Name, now - change.OccurredAt);
             return;
         }
 
@@ -39,7 +42,8 @@ public sealed partial class UserProjection(IUserReplicaStore store, TimeProvider
         user.Version = change.Version;
         user.IsDeleted = deleted;
         user.ChangedAt = change.OccurredAt;
-        user.ReplicatedAt = timeProvider.GetUtcNow();
+        user.ReplicatedAt = now;
+        metrics.Applied(change.GetType().Name, now - change.OccurredAt);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored {EventType} of user {UserId} at version {Version}: the replica holds version {ReplicaVersion}")]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ConcertBooking.UserReplica;
@@ -18,6 +19,8 @@ public static class UserReplicaRegistration
     {
         builder.Services.AddScoped<IUserReplicaStore>(services => services.GetRequiredService<TDbContext>());
         builder.Services.AddScoped<UserProjection>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<ReplicationMetrics>();
         return builder;
     }
 

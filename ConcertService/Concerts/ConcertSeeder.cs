@@ -1,5 +1,5 @@
 using ConcertBooking.ConcertService.Data;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

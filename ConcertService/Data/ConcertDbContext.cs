@@ -1,7 +1,7 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
 

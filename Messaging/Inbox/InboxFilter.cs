@@ -1,6 +1,6 @@
 using System.Data.Common;
-using ConcertBooking.Messaging.Database;
-using ConcertBooking.Messaging.Operations;
+using ConcertBooking.Messaging.Diagnostics;
+using ConcertBooking.Messaging.Publishing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -37,6 +37,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         var db = services.GetRequiredService<TDbContext>();
         var metrics = services.GetRequiredService<MessagingMetrics>();
         var time = services.GetRequiredService<TimeProvider>();
+        var dialect = services.GetRequiredService<IDatabaseDialect>();
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} without a MessageId cannot be deduplicated.");
         var cancellationToken = context.CancellationToken;
@@ -51,8 +52,8 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            if ((exception is DbUpdateException update && update.IsUniqueViolationOf(EntryKey(db)))
-                || (!DatabaseProviders.IsTransient(exception) && await HandledBeforeAsync(db, transaction, messageId)))
+            if ((exception is DbUpdateException && dialect.IsUniqueViolation(exception, EntryKey(db)))
+                || (!dialect.IsTransient(exception) && await HandledBeforeAsync(db, transaction, messageId)))
             {
                 metrics.DuplicateDropped(ConsumerName);
                 LogDuplicate(services.GetRequiredService<ILogger<InboxMessage>>(), messageId, ConsumerName);
@@ -68,7 +69,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
         metrics.Consumed(ConsumerName);
         var now = time.GetUtcNow();
         var lag = now - OccurredAt(context, now);
-        metrics.ReplicationLag(ConsumerName, lag);
+        metrics.DeliveryLag(ConsumerName, lag);
         services.GetRequiredService<RecentActivity>().RecordLag(lag);
     }
 
@@ -94,7 +95,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
 
     /// <summary>The outbox write time the relay sends along; the send time where a message came another way.</summary>
     private static DateTimeOffset OccurredAt(ConsumeContext context, DateTimeOffset now) =>
-        context.Headers.Get<string>(MessageHeaders.OccurredAt) is { } value
+        context.Headers.Get<string>(OutboxHeaders.OccurredAt) is { } value
         && DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var occurredAt)
             ? occurredAt
             : context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : now;
@@ -103,18 +104,4 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} was already handled by {Consumer}; acknowledged without effect")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);
-}
-
-/// <summary>Puts the inbox in front of every consumer of the bus, so none can be configured without it.</summary>
-internal sealed class InboxConfigurationObserver<TDbContext> : IConsumerConfigurationObserver
-    where TDbContext : DbContext
-{
-    public void ConsumerConfigured<TConsumer>(IConsumerConfigurator<TConsumer> configurator) where TConsumer : class
-    {
-    }
-
-    public void ConsumerMessageConfigured<TConsumer, TMessage>(IConsumerMessageConfigurator<TConsumer, TMessage> configurator)
-        where TConsumer : class
-        where TMessage : class =>
-        configurator.UseFilter(new InboxFilter<TConsumer, TMessage, TDbContext>());
 }

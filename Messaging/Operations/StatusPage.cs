@@ -30,7 +30,7 @@ internal static class StatusPage
   <div class="card" id="card-failing">Failing<b id="failing">–</b></div>
   <div class="card">Dispatched (retained)<b id="dispatched">–</b></div>
 </div>
-<h2>Replication lag (ms, latest <span id="lag-samples">0</span> messages consumed here)</h2>
+<h2>Delivery lag (ms, outbox write to consumer commit, latest <span id="lag-samples">0</span> messages consumed here)</h2>
 <div class="cards">
   <div class="card">p50<b id="lag-p50">–</b></div>
   <div class="card">p95<b id="lag-p95">–</b></div>
@@ -61,9 +61,9 @@ async function refresh() {
     text("pending", s.outbox.pending); text("failing", s.outbox.failing); text("dispatched", s.outbox.dispatchedInRetention);
     text("oldest", s.outbox.oldestPendingAge ?? "none");
     document.getElementById("card-failing").className = "card " + (s.outbox.failing ? "bad" : "ok");
-    text("lag-samples", s.replicationLagMs.samples);
-    text("lag-p50", ms(s.replicationLagMs.p50)); text("lag-p95", ms(s.replicationLagMs.p95));
-    text("lag-p99", ms(s.replicationLagMs.p99)); text("lag-max", ms(s.replicationLagMs.max));
+    text("lag-samples", s.deliveryLagMs.samples);
+    text("lag-p50", ms(s.deliveryLagMs.p50)); text("lag-p95", ms(s.deliveryLagMs.p95));
+    text("lag-p99", ms(s.deliveryLagMs.p99)); text("lag-max", ms(s.deliveryLagMs.max));
     rows("dead-letters", s.deadLetters, (tr, d) => { cell(tr, d.messageId); cell(tr, d.queue); cell(tr, d.messageType);
       cell(tr, (d.exceptionType ?? "") + ": " + (d.reason ?? ""), "err"); cell(tr, d.faultedAt); });
     rows("failures", s.recentFailures, (tr, f) => { cell(tr, f.at); cell(tr, f.where); cell(tr, f.messageType + " " + (f.messageId ?? ""));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ConcertBooking.Messaging.Publishing;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Messaging.Outbox;
@@ -17,7 +18,7 @@ internal sealed class EfOutbox<TDbContext>(TDbContext dbContext, TimeProvider ti
         dbContext.Set<OutboxMessage>().Add(new OutboxMessage
         {
             MessageId = messageId,
-            MessageType = MessageTypes.NameOf(message.GetType()),
+            MessageType = MessageTypeNames.Of(message.GetType()),
             Body = JsonSerializer.Serialize(message, message.GetType(), MessageSerialization.Options),
             PartitionKey = partitionKey,
             TraceParent = Activity.Current?.Id,

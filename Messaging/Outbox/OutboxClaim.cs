@@ -1,4 +1,3 @@
-using ConcertBooking.Messaging.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -7,8 +6,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ConcertBooking.Messaging.Outbox;
 
 /// <summary>
-/// The one piece of provider-specific SQL: claim a batch of due rows with row locks that other relay instances
-/// skip instead of waiting for, so several instances share the work without claiming a row twice.
+/// Claims a batch of due rows with row locks that other relay instances skip instead of waiting for, so several
+/// instances share the work without claiming a row twice (the locking is the dialect's, the rest is the same SQL on
+/// every provider).
 /// <para>
 /// Only the oldest pending row of each partition key is claimable: a key's next row waits until the row before
 /// it is dispatched, whether that row is held by another instance or waiting for a retry. That keeps each key's
@@ -19,13 +19,11 @@ namespace ConcertBooking.Messaging.Outbox;
 internal static class OutboxClaim
 {
     /// <summary>The claimed rows, untracked: the relay marks them with set-based updates.</summary>
-    public static Task<List<OutboxMessage>> ClaimAsync(DbContext db, int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var sql = BuildSql(db, batchSize);
-        return db.Set<OutboxMessage>().FromSqlRaw(sql, now).AsNoTracking().ToListAsync(cancellationToken);
-    }
+    public static Task<List<OutboxMessage>> ClaimAsync(
+        DbContext db, IDatabaseDialect dialect, int batchSize, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Set<OutboxMessage>().FromSqlRaw(BuildSql(db, dialect, batchSize), now).AsNoTracking().ToListAsync(cancellationToken);
 
-    internal static string BuildSql(DbContext db, int batchSize)
+    internal static string BuildSql(DbContext db, IDatabaseDialect dialect, int batchSize)
     {
         var entity = db.Model.FindEntityType(typeof(OutboxMessage))
             ?? throw new InvalidOperationException($"{db.GetType().Name} does not map the outbox: call modelBuilder.AddOutboxAndInbox().");
@@ -41,16 +39,6 @@ internal static class OutboxClaim
         var due = $"o.{dispatchedAt} IS NULL AND o.{nextAttemptAt} <= {{0}}";
         var oldestOfItsKey = $"NOT EXISTS (SELECT 1 FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
             $"AND e.{dispatchedAt} IS NULL AND e.{sequence} < o.{sequence})";
-
-        return DatabaseProviders.Of(db) switch
-        {
-            DatabaseProvider.Postgres =>
-                $"SELECT o.* FROM {from} o WHERE {due} AND {oldestOfItsKey} " +
-                $"ORDER BY o.{sequence} LIMIT {batchSize} FOR UPDATE OF o SKIP LOCKED",
-            DatabaseProvider.SqlServer =>
-                $"SELECT TOP ({batchSize}) o.* FROM {from} o WITH (UPDLOCK, ROWLOCK, READPAST) " +
-                $"WHERE {due} AND {oldestOfItsKey} ORDER BY o.{sequence}",
-            var other => throw new NotSupportedException($"No outbox claim query for {other}."),
-        };
+        return dialect.SelectForUpdateSkipLocked(from, $"{due} AND {oldestOfItsKey}", $"o.{sequence}", batchSize);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ConcertBooking.Messaging.Operations;
-using ConcertBooking.Messaging.Transport;
+using ConcertBooking.Messaging.Diagnostics;
+using ConcertBooking.Messaging.Publishing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +16,7 @@ namespace ConcertBooking.Messaging.Outbox;
 internal sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
     ITransportPublisher publisher,
+    IDatabaseDialect dialect,
     OutboxSignal signal,
     IOptions<MessagingOptions> options,
     MessagingMetrics metrics,
@@ -71,7 +72,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var claimed = await OutboxClaim.ClaimAsync(db, _options.BatchSize, timeProvider.GetUtcNow(), cancellationToken);
+        var claimed = await OutboxClaim.ClaimAsync(db, dialect, _options.BatchSize, timeProvider.GetUtcNow(), cancellationToken);
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -134,7 +135,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
                     message.CreatedAt, message.TraceParent),
                 timeout.Token);
 
-            metrics.Published(MessageTypes.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
+            metrics.Published(MessageTypeNames.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
             return Outcome.Confirmed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -149,9 +150,9 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 : $"{exception.GetType().FullName}: {exception.Message}", 2000);
             var delay = Backoff(message.Attempts);
             message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
-            metrics.PublishFailed(MessageTypes.ShortName(message.MessageType));
+            metrics.PublishFailed(MessageTypeNames.ShortName(message.MessageType));
             recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
-                MessageTypes.ShortName(message.MessageType), message.LastError));
+                MessageTypeNames.ShortName(message.MessageType), message.LastError));
             LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
             return Outcome.Failed; // the key's later rows wait behind this one (OutboxClaim), so its order holds
         }

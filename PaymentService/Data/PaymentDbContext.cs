@@ -1,5 +1,5 @@
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.UserReplica;

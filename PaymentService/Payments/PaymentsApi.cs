@@ -1,5 +1,5 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.ServiceDefaults;

@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserReplica;

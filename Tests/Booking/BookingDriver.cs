@@ -37,7 +37,7 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
     /// ConcertService and TokenService settings (hold time, admission lifetime...).
     /// </summary>
     public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null,
-        ConcertBooking.Messaging.MessagingTransport transport = ConcertBooking.Messaging.MessagingTransport.RabbitMq) => new()
+        TestTransport transport = TestTransport.RabbitMq) => new()
     {
         Transport = transport,
         Settings = service => service switch

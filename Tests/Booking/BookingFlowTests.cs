@@ -15,10 +15,10 @@ namespace ConcertBooking.Tests.Booking;
 /// The booking flow on a real broker (RabbitMQ, and Kafka on librdkafka's mock cluster) and PostgreSQL: every check
 /// is local, every hand-over an event.
 /// </summary>
-[TestFixture(MessagingTransport.RabbitMq)]
-[TestFixture(MessagingTransport.Kafka)]
+[TestFixture(TestTransport.RabbitMq)]
+[TestFixture(TestTransport.Kafka)]
 [Category("Integration")]
-public sealed class BookingFlowTests(MessagingTransport transport)
+public sealed class BookingFlowTests(TestTransport transport)
 {
     private ConcertBookingSystem _system = null!;
     private BookingDriver _booking = null!;

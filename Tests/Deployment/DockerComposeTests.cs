@@ -1,7 +1,10 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.Database;
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.ServiceDefaults.EntryPasses;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -23,8 +26,8 @@ public sealed class DockerComposeTests
     {
         foreach (var (service, project) in new[] { ("users", "UserService"), ("concert", "ConcertService"), ("payment", "PaymentService"), ("token", "TokenService") })
         {
-            yield return new TestCaseData(service, project, "kafka", MessagingTransport.Kafka, DatabaseProvider.SqlServer).SetArgDisplayNames(service);
-            yield return new TestCaseData(service + "-local", project, "local", MessagingTransport.RabbitMq, DatabaseProvider.Postgres).SetArgDisplayNames(service + "-local");
+            yield return new TestCaseData(service, project, "kafka", TestTransport.Kafka, DatabaseProvider.SqlServer).SetArgDisplayNames(service);
+            yield return new TestCaseData(service + "-local", project, "local", TestTransport.RabbitMq, DatabaseProvider.Postgres).SetArgDisplayNames(service + "-local");
         }
     }
 
@@ -39,7 +42,7 @@ public sealed class DockerComposeTests
     }
 
     [TestCaseSource(nameof(Services))]
-    public void A_service_matches_its_own_configuration(string name, string project, string profile, MessagingTransport transport, DatabaseProvider database)
+    public void A_service_matches_its_own_configuration(string name, string project, string profile, TestTransport transport, DatabaseProvider database)
     {
         Assert.That(_services, Contains.Key(name));
         var service = _services[name];
@@ -55,7 +58,7 @@ public sealed class DockerComposeTests
             Assert.That(List(service["ports"]), Is.EqualTo(new[] { $"{port}:{port}" }), "published port = the port in appsettings.json Urls");
             Assert.That(new Uri(environment["Urls"].Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port, Is.EqualTo(port));
             Assert.That(environment["Messaging__ServiceName"], Is.EqualTo(appsettings["Messaging"]!["ServiceName"]!.GetValue<string>()));
-            Assert.That(Enum.Parse<MessagingTransport>(environment["Messaging__Transport"]), Is.EqualTo(transport));
+            Assert.That(Enum.Parse<TestTransport>(environment["Messaging__Transport"]), Is.EqualTo(transport));
             Assert.That(Enum.Parse<DatabaseProvider>(environment["Database__Provider"]), Is.EqualTo(database));
             Assert.That(environment["ConnectionStrings__Database"], Does.Contain(database == DatabaseProvider.SqlServer ? "${MSSQL_SA_PASSWORD:-" : "${POSTGRES_PASSWORD:-"),
                 "passwords come from a variable with a dev-only default");
@@ -146,7 +149,12 @@ public sealed class DockerComposeTests
         {
             "Urls" => appsettings["Urls"] is not null,
             "ConnectionStrings" => path.Length == 2 && appsettings["ConnectionStrings"]?[path[1]] is not null,
-            MessagingOptions.SectionName => HasProperty(typeof(MessagingOptions), path[1..]),
+            MessagingOptions.SectionName => path.Length > 1 && path[1] switch
+            {
+                "RabbitMq" => HasProperty(typeof(RabbitMqOptions), path[2..]),
+                "Kafka" => HasProperty(typeof(KafkaOptions), path[2..]),
+                _ => HasProperty(typeof(MessagingOptions), path[1..]),
+            },
             DatabaseOptions.SectionName => HasProperty(typeof(DatabaseOptions), path[1..]),
             EntryPassOptions.SectionName => HasProperty(typeof(EntryPassOptions), path[1..]),
             _ => false,

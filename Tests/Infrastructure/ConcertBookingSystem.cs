@@ -1,6 +1,6 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
@@ -19,7 +19,7 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     private ConcertBookingSystem(RabbitMqVirtualHost virtualHost, SystemOptions options)
     {
         VirtualHost = virtualHost;
-        Kafka = options.Transport == MessagingTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
+        Kafka = options.Transport == TestTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
         Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, Kafka, options), options.TestServices?.Invoke("users"));
         Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, Kafka, options), options.TestServices?.Invoke("concert"));
         Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, Kafka, options), options.TestServices?.Invoke("payment"));
@@ -165,7 +165,7 @@ public sealed class SystemOptions
     public Func<string, IEnumerable<KeyValuePair<string, string?>>> Settings { get; init; } = _ => [];
 
     /// <summary>The broker the services talk to: the real local RabbitMQ, or Kafka (librdkafka's mock cluster or a real one).</summary>
-    public MessagingTransport Transport { get; init; } = MessagingTransport.RabbitMq;
+    public TestTransport Transport { get; init; } = TestTransport.RabbitMq;
 
     /// <summary>PostgreSQL locally; SQL Server where <c>CB_TEST_SQLSERVER</c> names one.</summary>
     public DatabaseProvider Database { get; init; } = DatabaseProvider.Postgres;

@@ -1,4 +1,6 @@
+using ConcertBooking.Database;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Outbox;
 using MassTransit;
 using MassTransit.Testing;
@@ -32,6 +34,7 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
         services.AddLogging();
         services.AddDbContext<TDbContext, TPostgres>(db => db.UseNpgsql(connectionString));
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
+        services.AddSingleton<IDatabaseDialect>(PostgresDialect.Instance);
         services.AddMassTransitTestHarness(bus =>
         {
             // The harness's idle and overall timeouts bound how long a missing delivery is waited for; a fixture's

@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Diagnostics;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Outbox;

@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Publishing;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
@@ -34,7 +35,7 @@ public sealed class KafkaTransportTests
     [OneTimeSetUp]
     public async Task StartSystem()
     {
-        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         _users = _system.Users.CreateClient();
         await _system.Kafka!.WaitForTopicsAsync("user.created", "user.created.dlt");
     }
@@ -58,7 +59,7 @@ public sealed class KafkaTransportTests
         await using var own = oneTopic
             ? await ConcertBookingSystem.StartAsync(new SystemOptions
             {
-                Transport = MessagingTransport.Kafka,
+                Transport = TestTransport.Kafka,
                 Settings = _ => new[] { "UserCreated", "UserUpdated", "UserDeleted" }
                     .Select(type => new KeyValuePair<string, string?>($"Messaging:Kafka:Topics:{type}", KafkaTestCluster.SharedUserTopic)),
             })
@@ -115,7 +116,7 @@ public sealed class KafkaTransportTests
             await kafka.ProduceRawAsync(topic, partition, poisonKey, "{ not json"u8.ToArray(), new Dictionary<string, string>
             {
                 [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
-                [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
             });
             await kafka.ProduceRawAsync(topic, partition, poisonKey, Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(valid)), new Dictionary<string, string>
             {
@@ -180,7 +181,7 @@ public sealed class KafkaTransportTests
                 new Dictionary<string, string>
                 {
                     [KafkaHeaders.MessageId] = id.ToString(),
-                    [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+                    [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
                 });
         }
 
@@ -205,7 +206,7 @@ public sealed class KafkaTransportTests
     [Test]
     public async Task Dead_letters_are_listed_for_the_operator_and_replayed_once_to_their_topic()
     {
-        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         var kafka = system.Kafka!;
         await kafka.WaitForTopicsAsync("user.created", "user.created.dlt");
         var topic = kafka.Topic("user.created");
@@ -217,7 +218,7 @@ public sealed class KafkaTransportTests
             new Dictionary<string, string>
             {
                 [KafkaHeaders.MessageId] = failingId.ToString(),
-                [KafkaHeaders.MessageType] = MessageTypes.NameOf(typeof(UserCreated)),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
             });
         var deadLetters = system.Concert.Services.GetRequiredService<IDeadLetters>();
 
@@ -228,7 +229,7 @@ public sealed class KafkaTransportTests
         {
             Assert.That(entry.Queue, Is.EqualTo(topic + ".dlt"));
             Assert.That(entry.ExceptionType, Is.EqualTo(typeof(DbUpdateException).FullName));
-            Assert.That(entry.MessageType, Is.EqualTo(MessageTypes.NameOf(typeof(UserCreated))));
+            Assert.That(entry.MessageType, Is.EqualTo(MessageTypeNames.Of(typeof(UserCreated))));
             Assert.That(entry.FaultedAt, Is.Not.Null);
         });
 
@@ -249,7 +250,7 @@ public sealed class KafkaTransportTests
         // Periodic commits effectively off for the concert service: only the commit on shutdown can move its offsets.
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
         {
-            Transport = MessagingTransport.Kafka,
+            Transport = TestTransport.Kafka,
             Settings = service => service == "concert" ? [new("Messaging:Kafka:CommitInterval", "01:00:00")] : [],
         });
         using var users = system.Users.CreateClient();
@@ -273,7 +274,7 @@ public sealed class KafkaTransportTests
     public async Task A_consumer_that_dies_before_committing_gets_the_records_again_and_the_inbox_absorbs_them()
     {
         RequireMock();
-        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         using var users = system.Users.CreateClient();
         var mock = system.Kafka!.Mock!;
 
@@ -317,7 +318,7 @@ public sealed class KafkaTransportTests
     public async Task Signups_during_a_broker_outage_all_arrive_once_after_it_returns()
     {
         RequireMock();
-        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         using var users = system.Users.CreateClient();
         var mock = system.Kafka!.Mock!;
         var before = await users.SignUpAsync("Before the outage");
@@ -361,7 +362,7 @@ public sealed class KafkaTransportTests
     [Test]
     public async Task A_second_instance_joining_takes_over_partitions_and_nothing_is_applied_twice()
     {
-        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = MessagingTransport.Kafka });
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         using var users = system.Users.CreateClient();
         using var firstConsumed = MessagingProbes.Counter(system.Concert.Services, "inbox.consumed");
         var early = await users.SignUpAsync("Before the second instance");

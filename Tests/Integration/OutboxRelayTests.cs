@@ -3,7 +3,8 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Outbox;
-using ConcertBooking.Messaging.Transport;
+using ConcertBooking.Messaging.Publishing;
+using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
@@ -117,7 +118,7 @@ public sealed class OutboxRelayTests
                 : [],
             TestServices = service => service == "users"
                 ? services => services.Replace(ServiceDescriptor.Singleton<ITransportPublisher>(sp =>
-                    recorder.Wrap(ActivatorUtilities.CreateInstance<MassTransitPublisher>(sp))))
+                    recorder.Wrap(ActivatorUtilities.CreateInstance<RabbitMqPublisher>(sp))))
                 : null,
         });
 
@@ -180,7 +181,7 @@ public sealed class OutboxRelayTests
         {
             TestServices = service => service == "users"
                 ? services => services.Replace(ServiceDescriptor.Singleton<ITransportPublisher>(sp =>
-                    failOnce.Wrap(ActivatorUtilities.CreateInstance<MassTransitPublisher>(sp))))
+                    failOnce.Wrap(ActivatorUtilities.CreateInstance<RabbitMqPublisher>(sp))))
                 : null,
         });
         using var concertDuplicates = MessagingProbes.Counter(system.Concert.Services, "inbox.duplicates_dropped");

@@ -4,9 +4,9 @@ using System.Text.Json;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.Messaging.Outbox;
-using ConcertBooking.Messaging.Transport;
+using ConcertBooking.Messaging.Publishing;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
@@ -20,12 +20,12 @@ namespace ConcertBooking.Tests.Integration;
 /// UserService's events reach all three replicas through a real broker and PostgreSQL: the same tests on each
 /// transport (RabbitMQ locally; Kafka on librdkafka's mock cluster, or the cluster in KAFKA_BOOTSTRAP_SERVERS).
 /// </summary>
-[TestFixture(MessagingTransport.RabbitMq, DatabaseProvider.Postgres)]
-[TestFixture(MessagingTransport.Kafka, DatabaseProvider.Postgres)]
-[TestFixture(MessagingTransport.RabbitMq, DatabaseProvider.SqlServer)]
-[TestFixture(MessagingTransport.Kafka, DatabaseProvider.SqlServer)]
+[TestFixture(TestTransport.RabbitMq, DatabaseProvider.Postgres)]
+[TestFixture(TestTransport.Kafka, DatabaseProvider.Postgres)]
+[TestFixture(TestTransport.RabbitMq, DatabaseProvider.SqlServer)]
+[TestFixture(TestTransport.Kafka, DatabaseProvider.SqlServer)]
 [Category("Integration")]
-public sealed class ReplicationTests(MessagingTransport transport, DatabaseProvider database)
+public sealed class ReplicationTests(TestTransport transport, DatabaseProvider database)
 {
     private ConcertBookingSystem _system = null!;
     private HttpClient _users = null!;
@@ -127,7 +127,7 @@ public sealed class ReplicationTests(MessagingTransport transport, DatabaseProvi
 
         // Through the transport seam the relay uses, so the same redelivery reaches the broker on every transport.
         var publisher = _system.Users.Services.GetRequiredService<ITransportPublisher>();
-        var outgoing = new OutgoingMessage(messageId, MessageTypes.NameOf(typeof(UserCreated)),
+        var outgoing = new OutgoingMessage(messageId, MessageTypeNames.Of(typeof(UserCreated)),
             JsonSerializer.Serialize(created, MessageSerialization.Options), userId.ToString(), DateTimeOffset.UtcNow, null);
         await publisher.PublishAsync(outgoing, CancellationToken.None);
         await publisher.PublishAsync(outgoing, CancellationToken.None);

@@ -1,4 +1,6 @@
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Database;
+using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.TokenService.Data;
@@ -61,7 +63,8 @@ public sealed class MigrationTests
     {
         using var db = create();
 
-        var sql = OutboxClaim.BuildSql(db, batchSize: 50);
+        IDatabaseDialect dialect = db.Database.IsNpgsql() ? PostgresDialect.Instance : SqlServerDialect.Instance;
+        var sql = OutboxClaim.BuildSql(db, dialect, batchSize: 50);
 
         Assert.That(sql, db.Database.IsNpgsql()
             ? Does.Contain("FOR UPDATE OF o SKIP LOCKED").And.Contain("LIMIT 50").And.Contain($"{schema}.\"OutboxMessages\"")

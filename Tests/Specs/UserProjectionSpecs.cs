@@ -23,6 +23,7 @@ public sealed class UserProjectionSpecs
     {
         bus.AddScoped<IUserReplicaStore>(sp => sp.GetRequiredService<ConcertDbContext>());
         bus.AddScoped<UserProjection>();
+        bus.AddSingleton<ReplicationMetrics>();
         bus.AddUserReplicaConsumers();
     });
 

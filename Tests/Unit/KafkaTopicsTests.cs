@@ -1,6 +1,6 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Publishing;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Tests.Unit;
@@ -20,46 +20,37 @@ public sealed class KafkaTopicsTests
     [Test]
     public void Overrides_and_the_prefix_apply_to_types_and_to_outbox_type_names_alike()
     {
-        var topics = new KafkaTopics(Options.Create(new MessagingOptions
+        var topics = new KafkaTopics(Options.Create(new KafkaOptions
         {
-            ServiceName = "concert",
-            Kafka = new KafkaOptions { TopicPrefix = "staging.", Topics = { ["UserUpdated"] = "user.events" } },
+            TopicPrefix = "staging.",
+            Topics = { ["UserUpdated"] = "user.events" },
         }));
 
         Assert.Multiple(() =>
         {
             Assert.That(topics.For(typeof(UserCreated)), Is.EqualTo("staging.user.created"));
             Assert.That(topics.For(typeof(UserUpdated)), Is.EqualTo("staging.user.events"));
-            Assert.That(topics.ForOutboxType(MessageTypes.NameOf(typeof(UserUpdated))), Is.EqualTo("staging.user.events"));
-            Assert.That(topics.ForOutboxType(MessageTypes.NameOf(typeof(UserDeleted))), Is.EqualTo("staging.user.deleted"));
+            Assert.That(topics.ForOutboxType(MessageTypeNames.Of(typeof(UserUpdated))), Is.EqualTo("staging.user.events"));
+            Assert.That(topics.ForOutboxType(MessageTypeNames.Of(typeof(UserDeleted))), Is.EqualTo("staging.user.deleted"));
             Assert.That(topics.DeadLetter("staging.user.created"), Is.EqualTo("staging.user.created.dlt"));
         });
     }
-}
 
-[TestFixture]
-[Category("Unit")]
-public sealed class KafkaOptionsValidationTests
-{
     [Test]
-    public void Nested_Kafka_settings_are_validated_when_Kafka_is_the_transport()
+    public void A_nested_message_type_gets_the_same_topic_from_its_type_and_from_its_outbox_name()
     {
-        var validation = new KafkaOptionsValidation();
-        var invalid = new MessagingOptions
-        {
-            Transport = MessagingTransport.Kafka,
-            ServiceName = "concert",
-            Kafka = new KafkaOptions { Partitions = 0, SessionTimeout = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(3) },
-        };
-
-        var result = validation.Validate(null, invalid);
+        var topics = new KafkaTopics(Options.Create(new KafkaOptions()));
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Failed, Is.True);
-            Assert.That(result.FailureMessage, Does.Contain("Partitions").And.Contain("HeartbeatInterval"));
-            Assert.That(validation.Validate(null, new MessagingOptions { Transport = MessagingTransport.Kafka, ServiceName = "x" }).Succeeded, Is.True);
-            Assert.That(validation.Validate(null, new MessagingOptions { Transport = MessagingTransport.RabbitMq, Kafka = invalid.Kafka }).Skipped, Is.True);
+            Assert.That(MessageTypeNames.Of(typeof(Envelope.SeatsReleased)), Does.Contain("+SeatsReleased"));
+            Assert.That(MessageTypeNames.ShortName(MessageTypeNames.Of(typeof(Envelope.SeatsReleased))), Is.EqualTo("SeatsReleased"));
+            Assert.That(topics.ForOutboxType(MessageTypeNames.Of(typeof(Envelope.SeatsReleased))), Is.EqualTo(topics.For(typeof(Envelope.SeatsReleased))));
         });
+    }
+
+    private static class Envelope
+    {
+        public sealed record SeatsReleased(Guid ConcertId);
     }
 }

@@ -1,5 +1,5 @@
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.TokenService.Queue;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;

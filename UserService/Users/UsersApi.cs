@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Database;
+using ConcertBooking.Database;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserService.Data;

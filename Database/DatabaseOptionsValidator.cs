@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Database;
+
+[OptionsValidator]
+internal sealed partial class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>;

@@ -1,0 +1,7 @@
+namespace ConcertBooking.Database;
+
+public enum DatabaseProvider
+{
+    Postgres,
+    SqlServer,
+}

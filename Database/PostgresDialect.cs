@@ -1,0 +1,28 @@
+using ConcertBooking.Messaging;
+using Npgsql;
+
+namespace ConcertBooking.Database;
+
+/// <summary>PostgreSQL's locking claim and failure classification.</summary>
+public sealed class PostgresDialect : IDatabaseDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    public string SelectForUpdateSkipLocked(string table, string where, string orderBy, int limit) =>
+        $"SELECT o.* FROM {table} o WHERE {where} ORDER BY {orderBy} LIMIT {limit} FOR UPDATE OF o SKIP LOCKED";
+
+    /// <summary>
+    /// Npgsql's own verdict: network and timeout failures (a pool that stays exhausted included), and the server's
+    /// "try again" states (shutting down, not accepting connections yet, out of resources, deadlock, serialization).
+    /// </summary>
+    public bool IsTransient(Exception exception) => DatabaseFailures.Unwrap(exception) switch
+    {
+        NpgsqlException npgsql => npgsql.IsTransient,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    public bool IsUniqueViolation(Exception exception, string? constraintName = null) =>
+        DatabaseFailures.Unwrap(exception) is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
+        && (constraintName is null || postgres.ConstraintName == constraintName);
+}

@@ -1,0 +1,236 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Kafka;
+
+/// <summary>
+/// This service's member of its consumer group. One thread polls; each assigned partition has a worker that
+/// handles its records one at a time, in offset order (so in order per key), while partitions run side by side
+/// up to <see cref="KafkaOptions.ConcurrencyLimit"/>. An offset is committed only once its record's handler
+/// has returned, that is after the consumer's transaction committed or its dead letter was confirmed:
+/// at-least-once, with the inbox absorbing what a crash or rebalance delivers again.
+/// </summary>
+internal sealed partial class KafkaConsumerService(
+    KafkaSubscriptions subscriptions,
+    KafkaRecordHandler handler,
+    KafkaTopicAdmin admin,
+    KafkaTopics topics,
+    IOptions<KafkaOptions> options,
+    KafkaConsumerLag lag,
+    TimeProvider timeProvider,
+    ILogger<KafkaConsumerService> logger) : BackgroundService
+{
+    private readonly KafkaOptions _options = options.Value;
+    private readonly Dictionary<TopicPartition, PartitionWorker> _workers = [];
+    private readonly HashSet<TopicPartition> _paused = [];
+    private readonly SemaphoreSlim _concurrency = new(options.Value.ConcurrencyLimit);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (subscriptions.MessageTypes.Count == 0)
+        {
+            return; // a service without consumers (UserService) joins no group
+        }
+
+        var subscribed = subscriptions.MessageTypes.Keys.ToList();
+        await admin.EnsureAsync([.. subscribed, .. subscribed.Select(topics.DeadLetter)], stoppingToken);
+
+        // Consume blocks, and rebalance callbacks run inside it: the loop gets a thread of its own.
+        await Task.Factory.StartNew(() => Poll(subscribed, stoppingToken), stoppingToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Poll(List<string> subscribed, CancellationToken stoppingToken)
+    {
+        var groupId = _options.GroupId!;
+        var config = KafkaClientConfig.Apply(new ConsumerConfig
+        {
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // A new group starts at the beginning: a fresh replica must see every event (versions make replays safe).
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds,
+        }, _options);
+
+        using var consumer = new ConsumerBuilder<string?, byte[]>(config)
+            .SetPartitionsAssignedHandler((_, assigned) => Assign(assigned, groupId))
+            .SetPartitionsRevokedHandler((c, revoked) => Stop(c, revoked.Select(p => p.TopicPartition), commit: true))
+            .SetPartitionsLostHandler((c, lost) => Stop(c, lost.Select(p => p.TopicPartition), commit: false))
+            .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "consumer", error))
+            .SetLogHandler((_, message) => KafkaClientLog.Native(logger, message))
+            .Build();
+        consumer.Subscribe(subscribed);
+        LogSubscribed(logger, groupId, string.Join(", ", subscribed));
+
+        var nextCommit = timeProvider.GetUtcNow() + _options.CommitInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<string?, byte[]>? record = null;
+                try
+                {
+                    record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException exception)
+                {
+                    // librdkafka reconnects by itself; an error here is about one fetch, never a skipped record.
+                    LogConsumeError(logger, exception, exception.Error.Code);
+                }
+
+                if (record is { IsPartitionEOF: false } && _workers.TryGetValue(record.TopicPartition, out var worker))
+                {
+                    worker.Enqueue(record);
+                    if (worker.Buffered >= _options.MaxBufferedPerPartition && _paused.Add(record.TopicPartition))
+                    {
+                        consumer.Pause([record.TopicPartition]);
+                    }
+                }
+
+                ResumeDrained(consumer);
+                if (timeProvider.GetUtcNow() >= nextCommit)
+                {
+                    Commit(consumer, _workers.Values);
+                    SampleLag(consumer);
+                    nextCommit = timeProvider.GetUtcNow() + _options.CommitInterval;
+                }
+            }
+        }
+        finally
+        {
+            // Graceful: the records in flight finish (within the grace period), their offsets are committed,
+            // and Close leaves the group at once so that the others take over without waiting for the session timeout.
+            Stop(consumer, [.. _workers.Keys], commit: true);
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException exception)
+            {
+                LogConsumeError(logger, exception, exception.Error.Code);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records not yet handled per assigned partition (the high watermark librdkafka last saw, minus what this
+    /// consumer has handled), for the <c>kafka.consumer.lag</c> gauge. Read on the poll thread: the consumer is not
+    /// thread-safe, and the watermarks are cached from fetches, so this costs no broker round trip.
+    /// </summary>
+    private void SampleLag(IConsumer<string?, byte[]> consumer)
+    {
+        var lags = new Dictionary<TopicPartition, long>();
+        foreach (var worker in _workers.Values)
+        {
+            var high = consumer.GetWatermarkOffsets(worker.Partition).High;
+            if (high != Offset.Unset)
+            {
+                lags[worker.Partition] = Math.Max(0, high.Value - Math.Max(worker.HandledUpTo, worker.Committed));
+            }
+        }
+
+        lag.Report(lags.Select(l => (l.Key.Topic, l.Key.Partition.Value, l.Value)).ToList());
+    }
+
+    private void Assign(List<TopicPartition> assigned, string groupId)
+    {
+        foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
+        {
+            _workers[partition] = new PartitionWorker(partition, handler, _concurrency, logger);
+        }
+
+        LogAssigned(logger, groupId, string.Join(", ", assigned));
+    }
+
+    private void Stop(IConsumer<string?, byte[]> consumer, IEnumerable<TopicPartition> partitions, bool commit)
+    {
+        var stopping = partitions.Where(_workers.ContainsKey).Select(p => _workers[p]).ToList();
+        if (stopping.Count == 0)
+        {
+            return;
+        }
+
+        // Queued records are dropped, not handled: the next owner of the partition reads them from the committed offset.
+        Task.WhenAll(stopping.Select(w => w.StopAsync(_options.StopGracePeriod))).GetAwaiter().GetResult();
+        if (commit)
+        {
+            Commit(consumer, stopping);
+        }
+
+        foreach (var worker in stopping)
+        {
+            _workers.Remove(worker.Partition);
+            _paused.Remove(worker.Partition);
+            worker.Dispose();
+        }
+
+        LogStopped(logger, string.Join(", ", stopping.Select(w => w.Partition)), commit);
+    }
+
+    private void Commit(IConsumer<string?, byte[]> consumer, IEnumerable<PartitionWorker> workers)
+    {
+        var offsets = workers
+            .Select(w => (Worker: w, Next: w.HandledUpTo))
+            .Where(x => x.Next > x.Worker.Committed)
+            .ToList();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(offsets.Select(x => new TopicPartitionOffset(x.Worker.Partition, new Offset(x.Next))));
+            foreach (var (worker, next) in offsets)
+            {
+                worker.Committed = next;
+            }
+        }
+        catch (KafkaException exception)
+        {
+            // Broker away or a rebalance under way: the offsets are committed next time, or the records come again
+            // to whoever owns the partition and the inbox absorbs them.
+            LogCommitFailed(logger, exception, exception.Error.Code);
+        }
+    }
+
+    private void ResumeDrained(IConsumer<string?, byte[]> consumer)
+    {
+        if (_paused.Count == 0)
+        {
+            return;
+        }
+
+        var drained = _paused.Where(p => _workers.TryGetValue(p, out var w) && w.Buffered <= _options.MaxBufferedPerPartition / 2).ToList();
+        if (drained.Count > 0)
+        {
+            consumer.Resume(drained);
+            _paused.ExceptWith(drained);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _concurrency.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka consumer group {GroupId} subscribed to {Topics}")]
+    private static partial void LogSubscribed(ILogger logger, string groupId, string topics);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka consumer group {GroupId} assigned {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string groupId, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka partitions {Partitions} stopped (offsets committed: {Committed})")]
+    private static partial void LogStopped(ILogger logger, string partitions, bool committed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consume error {Code}")]
+    private static partial void LogConsumeError(ILogger logger, Exception exception, ErrorCode code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka offset commit failed ({Code}); retried at the next interval")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, ErrorCode code);
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConcertBooking.Messaging.Kafka;
+
+/// <summary>Bound from <c>Messaging:Kafka</c>; used when <c>Messaging:Transport</c> is <c>Kafka</c>.</summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Messaging:Kafka";
+
+    [Required]
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    /// <summary>Prepended to every topic name: lets several systems (test runs, environments) share one cluster.</summary>
+    public string TopicPrefix { get; set; } = "";
+
+    /// <summary>
+    /// Topic per message type name, overriding the derived default (<c>UserCreated</c> → <c>user.created</c>).
+    /// Keyed by the type's short name, e.g. <c>Messaging:Kafka:Topics:UserCreated=users.created.v1</c>.
+    /// </summary>
+    public Dictionary<string, string> Topics { get; set; } = [];
+
+    /// <summary>Suffix of a topic's dead-letter topic: <c>user.created</c> → <c>user.created.dlt</c>.</summary>
+    public string DeadLetterSuffix { get; set; } = ".dlt";
+
+    /// <summary>Whether to create missing topics at start. Where the broker refuses, the service logs it and goes on.</summary>
+    public bool CreateTopics { get; set; } = true;
+
+    /// <summary>Partitions of a topic this service creates: the upper bound of consumers that share the work.</summary>
+    [Range(1, 10_000)]
+    public int Partitions { get; set; } = 6;
+
+    [Range(1, 32)]
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>The consumer group; defaults to <c>Messaging:ServiceName</c>, so each service sees every event once.</summary>
+    public string? GroupId { get; set; }
+
+    /// <summary>How this process names itself to the brokers; defaults to <c>&lt;Messaging:ServiceName&gt;-&lt;host&gt;</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Records handled at once across all assigned partitions; within a partition it is always one.</summary>
+    [Range(1, 1000)]
+    public int ConcurrencyLimit { get; set; } = 16;
+
+    /// <summary>Fetched records waiting in one partition before it is paused (back pressure).</summary>
+    [Range(1, 100_000)]
+    public int MaxBufferedPerPartition { get; set; } = 500;
+
+    /// <summary>How often offsets of handled records are committed (also on revoke and on shutdown).</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A consumer silent this long is dropped from the group and its partitions reassigned.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>On revoke or shutdown, how long the record in flight may finish before it is cancelled (and redelivered).</summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the producer keeps trying to deliver one record (librdkafka <c>message.timeout.ms</c>). The relay
+    /// gives up earlier (<c>Outbox:PublishTimeout</c>) and retries the row, so this only bounds the client's queue.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of topic metadata and creation requests at start.</summary>
+    public TimeSpan AdminTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Delay between attempts to write a dead letter; the partition waits, since skipping would lose it.</summary>
+    public TimeSpan DeadLetterRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Any librdkafka setting for producer, consumer and admin client (security.protocol, sasl.*, ...).</summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+}

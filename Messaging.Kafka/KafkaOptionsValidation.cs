@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Kafka;
+
+/// <summary>What the annotations cannot say: settings librdkafka would otherwise reject only when the first client is built.</summary>
+internal sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KafkaOptions options)
+    {
+        var failures = new List<string>();
+        if (options.HeartbeatInterval >= options.SessionTimeout)
+        {
+            failures.Add($"{KafkaOptions.SectionName}:HeartbeatInterval must be shorter than {KafkaOptions.SectionName}:SessionTimeout.");
+        }
+
+        if (options.CommitInterval <= TimeSpan.Zero || options.MessageTimeout <= TimeSpan.Zero || options.AdminTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{KafkaOptions.SectionName}: CommitInterval, MessageTimeout and AdminTimeout must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

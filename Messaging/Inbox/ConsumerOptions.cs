@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConcertBooking.Messaging.Inbox;
+
+/// <summary>Bound from <c>Messaging:Consumers</c>: how every consumer runs, on every transport.</summary>
+public sealed class ConsumerOptions
+{
+    [Range(1, 1000)]
+    public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>Retries of a failure that looks permanent (a bug, a bad message) before the error queue.</summary>
+    [Range(0, 100)]
+    public int RetryLimit { get; set; } = 3;
+
+    /// <summary>Retries of a transient failure (database or network down) before the error queue.</summary>
+    [Range(0, 1000)]
+    public int TransientRetryLimit { get; set; } = 30;
+
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+}
