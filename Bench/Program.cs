@@ -1,6 +1,6 @@
 using ConcertBooking.Bench;
 
-// make bench: starts a fresh system (own vhost and databases), measures, writes bench/results/<timestamp>.{json,html}.
+// make bench: starts a fresh system (own vhost and databases), measures, writes Bench/results/<timestamp>.{json,html}.
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
 var root = Repository.Root();
@@ -9,7 +9,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
 await using var system = await BenchSystem.StartAsync(root, stop.Token);
 var report = await new Benchmarks(system, quick, only).RunAsync(stop.Token);
-var written = await ReportWriter.WriteAsync(report, Path.Combine(root, "bench", "results"));
+var written = await ReportWriter.WriteAsync(report, Path.Combine(root, "Bench", "results"));
 Console.WriteLine($"Report: {written.Json}\nPlot:   {written.Html}");
 
 internal static class Repository
