@@ -9,7 +9,7 @@ using ConcertBooking.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The booking flow on a real broker (RabbitMQ, and Kafka on librdkafka's mock cluster) and PostgreSQL: every check

@@ -4,7 +4,7 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>Holds that run out, and booking with UserService gone: each with a system of its own.</summary>
 [TestFixture]

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The baseline the design replaces, <c>UserLookup:Mode=Http</c>: a reservation asks UserService synchronously.

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace ConcertBooking.Tests.Specs;
+namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// Both providers' migrations, offline (no SQL Server here): each is current with its model and scripts to SQL,

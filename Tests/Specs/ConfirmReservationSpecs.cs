@@ -6,7 +6,7 @@ using ConcertBooking.Contracts;
 using Microsoft.EntityFrameworkCore;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Specs;
 
 /// <summary>ConfirmReservation on the test harness with a real PostgreSQL database.</summary>
 [TestFixture]
