@@ -13,7 +13,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>Every booking endpoint answers bad input with a 4xx problem document and changes nothing.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingBadInputTests
 {
     private ConcertBookingSystem _system = null!;

@@ -17,7 +17,7 @@ namespace ConcertBooking.Tests.Integration;
 /// </summary>
 [TestFixture(MessagingTransport.RabbitMq)]
 [TestFixture(MessagingTransport.Kafka)]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingFlowTests(MessagingTransport transport)
 {
     private ConcertBookingSystem _system = null!;

@@ -8,7 +8,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>Holds that run out, and booking with UserService gone: each with a system of its own.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingResilienceTests
 {
     [Test]

@@ -24,7 +24,7 @@ namespace ConcertBooking.Tests.Integration;
 [TestFixture(MessagingTransport.Kafka, DatabaseProvider.Postgres)]
 [TestFixture(MessagingTransport.RabbitMq, DatabaseProvider.SqlServer)]
 [TestFixture(MessagingTransport.Kafka, DatabaseProvider.SqlServer)]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class ReplicationTests(MessagingTransport transport, DatabaseProvider database)
 {
     private ConcertBookingSystem _system = null!;

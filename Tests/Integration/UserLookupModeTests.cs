@@ -10,7 +10,7 @@ namespace ConcertBooking.Tests.Integration;
 /// It works while UserService answers and fails with 503 when it is gone; the default replica mode does not care.
 /// </summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class UserLookupModeTests
 {
     [Test]

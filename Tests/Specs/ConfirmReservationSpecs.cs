@@ -10,7 +10,7 @@ namespace ConcertBooking.Tests.Specs;
 
 /// <summary>ConfirmReservation on the test harness with a real PostgreSQL database.</summary>
 [TestFixture]
-[Category("Spec")]
+[Category(TestCategories.Specs)]
 public sealed class ConfirmReservationSpecs
 {
     private ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext> _host = null!;

@@ -10,7 +10,7 @@ namespace ConcertBooking.Tests.Specs;
 
 /// <summary>PaymentService's reservation-view and refund consumers on the test harness with a real PostgreSQL database.</summary>
 [TestFixture]
-[Category("Spec")]
+[Category(TestCategories.Specs)]
 public sealed class PaymentConsumerSpecs
 {
     private ConsumerSpecHost<PaymentDbContext, PostgresPaymentDbContext> _host = null!;

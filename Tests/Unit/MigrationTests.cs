@@ -15,7 +15,7 @@ namespace ConcertBooking.Tests.Unit;
 /// as `dotnet ef migrations script` does; and the relay's claim uses each provider's skip-locked form.
 /// </summary>
 [TestFixture]
-[Category("Specs")]
+[Category(TestCategories.Unit)]
 public sealed class MigrationTests
 {
     public static IEnumerable<TestCaseData> Contexts()
