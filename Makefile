@@ -17,7 +17,7 @@ help:
 	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
 	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
 	@echo "  make build              Release build of ConcertBooking.sln"
-	@echo "  make bench              benchmark report: bench/results/<timestamp>.json + .html (BENCH_ARGS=--quick for a smoke run)"
+	@echo "  make bench              benchmark report: Bench/results/<timestamp>.json + .html (BENCH_ARGS=--quick for a smoke run)"
 	@echo "  make demo               the booking flow with curl against the running system (after make up)"
 	@echo "  make help               this list"
 

@@ -1,31 +1,18 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
+using ConcertBooking.Testing;
 using Npgsql;
 
 namespace ConcertBooking.Bench;
 
-/// <summary>The four services as processes on the local RabbitMQ and PostgreSQL, in a virtual host and databases of their own.</summary>
+/// <summary>
+/// The four services as processes on the local RabbitMQ and PostgreSQL, in a virtual host and databases of their own:
+/// the tests' <see cref="ProcessSystem"/>, run as deployed (Production, no test settings), and the bench's queries.
+/// </summary>
 internal sealed class BenchSystem : IAsyncDisposable
 {
-    public static readonly string[] Replicas = ["concert", "payment", "token"];
-    private static readonly string Server = Environment.GetEnvironmentVariable("CB_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=concertbooking;Password=concertbooking;SSL Mode=Disable";
-    private readonly string _root;
-    private readonly string _stamp = DateTime.UtcNow.ToString("MMddHHmmss");
-    private readonly HttpClient _management;
-    private readonly Dictionary<string, string> _databases = [];
+    public static readonly string[] Replicas = ProcessSystem.ReplicaNames;
+    private readonly ProcessSystem _processes;
 
-    private BenchSystem(string root)
-    {
-        _root = root;
-        VirtualHost = $"cb-bench-{_stamp}";
-        _management = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:15672") };
-        _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes("concertbooking:concertbooking")));
-    }
-
-    public string VirtualHost { get; }
+    private BenchSystem(ProcessSystem processes) => _processes = processes;
 
     public static readonly Guid ConcertId = Guid.Parse("be4c0000-0000-4000-8000-000000000001");
 
@@ -45,69 +32,33 @@ internal sealed class BenchSystem : IAsyncDisposable
         new("Reservations__HoldTime", "01:00:00"),
     ];
 
-    public Dictionary<string, ServiceLauncher> Services { get; } = [];
+    public IReadOnlyDictionary<string, ServiceProcess> Services => _processes.Services;
 
-    public ServiceLauncher Users => Services["users"];
+    public ServiceProcess Users => _processes["users"];
 
-    public static async Task<BenchSystem> StartAsync(string root, CancellationToken cancellationToken)
+    public static async Task<BenchSystem> StartAsync(CancellationToken cancellationToken)
     {
-        var system = new BenchSystem(root);
-        (await system._management.PutAsync($"api/vhosts/{system.VirtualHost}", null, cancellationToken)).EnsureSuccessStatusCode();
-        (await system._management.PutAsJsonAsync($"api/permissions/{system.VirtualHost}/concertbooking",
-            new { configure = ".*", write = ".*", read = ".*" }, cancellationToken)).EnsureSuccessStatusCode();
-        foreach (var service in Replicas.Append("users"))
-        {
-            system._databases[service] = $"bench_{system._stamp}_{service}";
-        }
-
-        try
-        {
-            foreach (var service in Replicas)
+        var processes = await ProcessSystem.StartAsync(
+            service => service == "concert" ? ConcertSettings : [],
+            options: new ProcessSystemOptions
             {
-                await system.StartServiceAsync(service, service == "concert" ? ConcertSettings : [], cancellationToken);
-            }
-
-            await system.StartServiceAsync("users", [], cancellationToken);
-        }
-        catch
-        {
-            await system.DisposeAsync(); // no process may outlive a failed start
-            throw;
-        }
-
-        Console.WriteLine($"System up: vhost {system.VirtualHost}, UserService on {system.Users.BaseAddress}");
+                CommonSettings = new Dictionary<string, string>(),
+                Processes = new ServiceProcessOptions { EnvironmentName = "Production", LogDirectory = null },
+                VirtualHostPrefix = "cb-bench",
+            },
+            cancellationToken: cancellationToken);
+        var system = new BenchSystem(processes);
+        Console.WriteLine($"System up: vhost {processes.VirtualHost.Name}, UserService on {system.Users.BaseAddress}");
         return system;
     }
 
-    public async Task<ServiceLauncher> StartServiceAsync(string service, IEnumerable<KeyValuePair<string, string>> settings, CancellationToken cancellationToken, string? name = null)
-    {
-        var project = service switch { "users" => "UserService", "concert" => "ConcertService", "payment" => "PaymentService", _ => "TokenService" };
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Database"] = ConnectionString(service),
-            ["Messaging__RabbitMq__VirtualHost"] = VirtualHost,
-            ["Messaging__RabbitMq__Username"] = "concertbooking",
-            ["Messaging__RabbitMq__Password"] = "concertbooking",
-        };
-        foreach (var (key, value) in settings)
-        {
-            environment[key] = value;
-        }
+    /// <summary>Another instance of a service (its first environment plus these settings), or the service again after a stop.</summary>
+    public Task<ServiceProcess> StartServiceAsync(string service, IEnumerable<KeyValuePair<string, string>> settings, CancellationToken cancellationToken, string? name = null) =>
+        _processes.StartServiceAsync(service, settings, name, cancellationToken);
 
-        var launcher = new ServiceLauncher(_root, project, environment);
-        Services[name ?? service] = launcher; // registered first, so that disposal stops it even if it never got ready
-        await launcher.StartAsync(cancellationToken);
-        return launcher;
-    }
+    public Task StopServiceAsync(string name) => _processes.StopServiceAsync(name);
 
-    public async Task StopServiceAsync(string name)
-    {
-        await Services[name].DisposeAsync();
-        Services.Remove(name);
-    }
-
-    public string ConnectionString(string service) =>
-        new NpgsqlConnectionStringBuilder(Server) { Database = _databases[service], MaxPoolSize = 20 }.ConnectionString;
+    public string ConnectionString(string service) => _processes.ConnectionString(service);
 
     public async Task<List<double>> QueryDoublesAsync(string service, string sql, CancellationToken cancellationToken)
     {
@@ -129,19 +80,7 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in Services.Values)
-        {
-            await service.DisposeAsync();
-        }
-
-        await _management.DeleteAsync($"api/vhosts/{VirtualHost}");
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres" }.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var database in _databases.Values)
-        {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await _processes.DisposeAsync();
+        await PostgresDatabases.DropAllAsync(); // the bench's databases are the only ones this process named
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using ConcertBooking.Testing;
 using HdrHistogram;
 
 namespace ConcertBooking.Bench;
@@ -225,7 +226,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
             Microsoft.Extensions.Options.Options.Create(new ServiceDefaults.EntryPasses.EntryPassOptions { SigningKey = BenchSystem.SigningKey }), TimeProvider.System);
         var pass = codec.Sign(new ServiceDefaults.EntryPasses.EntryPassClaims(userId, BenchSystem.ConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1)));
 
-        await using var slowUsers = new DelayProxy(system.Users.Port);
+        await using var slowUsers = new TcpProxy("127.0.0.1", system.Users.Port);
         var httpConcert = await system.StartServiceAsync("concert",
         [
             .. BenchSystem.ConcertSettings,
@@ -242,11 +243,11 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         {
             if (condition == "slow 200 ms")
             {
-                slowUsers.Delay = TimeSpan.FromMilliseconds(200);
+                slowUsers.ResponseDelay = TimeSpan.FromMilliseconds(200);
             }
             else if (condition == "stopped")
             {
-                slowUsers.Delay = TimeSpan.Zero;
+                slowUsers.ResponseDelay = TimeSpan.Zero;
                 await system.StopServiceAsync("users");
             }
 

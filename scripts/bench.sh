@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: local RabbitMQ + PostgreSQL, a Release build, then the Bench console project, which starts
-# its own copy of the system (own vhost and databases), measures, and writes bench/results/<timestamp>.{json,html}.
+# its own copy of the system (own vhost and databases), measures, and writes Bench/results/<timestamp>.{json,html}.
 # BENCH_ARGS=--quick runs short phases (a smoke test of the benchmark itself, not numbers to quote).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -16,7 +16,7 @@ namespace ConcertBooking.Tests.Deployment;
 /// ports, service names, and that every environment variable it sets is a setting the services actually read.
 /// </summary>
 [TestFixture]
-[Category("Unit")]
+[Category(TestCategories.Deployment)]
 public sealed class DockerComposeTests
 {
     private static readonly string Root = FindRepositoryRoot();

@@ -12,7 +12,7 @@ namespace ConcertBooking.Tests.Faults;
 /// injected and what it verified. Nothing may be lost and nothing applied twice.
 /// </summary>
 [TestFixture]
-[Category("Faults")]
+[Category(TestCategories.Faults)]
 [NonParallelizable]
 public sealed class FaultInjectionTests
 {
@@ -204,7 +204,7 @@ public sealed class FaultInjectionTests
 
 /// <summary>The point of the design, with real processes: UserService killed, booking goes on for replicated users.</summary>
 [TestFixture]
-[Category("Faults")]
+[Category(TestCategories.Faults)]
 [NonParallelizable]
 public sealed class UserServiceDownTests
 {

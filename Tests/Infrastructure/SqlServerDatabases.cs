@@ -8,7 +8,7 @@ namespace ConcertBooking.Tests.Infrastructure;
 /// </summary>
 public static class SqlServerDatabases
 {
-    private static readonly List<string> Created = [];
+    private static readonly DatabaseNames Names = new();
 
     public static string ConnectionString(string database) =>
         new SqlConnectionStringBuilder(TestEnvironment.SqlServer ?? throw new InvalidOperationException("CB_TEST_SQLSERVER is not set."))
@@ -17,26 +17,11 @@ public static class SqlServerDatabases
             MaxPoolSize = 10,
         }.ConnectionString;
 
-    public static string NewName(string purpose)
-    {
-        var name = $"cb_{TestEnvironment.RunId}_{purpose}_{Guid.NewGuid():N}"[..50];
-        lock (Created)
-        {
-            Created.Add(name);
-        }
-
-        return name;
-    }
+    public static string NewName(string purpose) => Names.New(purpose);
 
     public static async Task DropAllAsync()
     {
-        string[] names;
-        lock (Created)
-        {
-            names = [.. Created];
-            Created.Clear();
-        }
-
+        var names = Names.TakeAll();
         if (names.Length == 0)
         {
             return;

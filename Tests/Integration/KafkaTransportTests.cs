@@ -25,8 +25,8 @@ namespace ConcertBooking.Tests.Integration;
 /// Runs on librdkafka's mock cluster, or on the cluster in KAFKA_BOOTSTRAP_SERVERS (fault injection needs the mock).
 /// </summary>
 [TestFixture]
-[Category("Integration")]
-[Category("Kafka")]
+[Category(TestCategories.Integration)]
+[Category(TestCategories.Kafka)]
 public sealed class KafkaTransportTests
 {
     private ConcertBookingSystem _system = null!;

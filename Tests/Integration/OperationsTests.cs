@@ -12,7 +12,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>What an operator relies on: readiness, metrics, traces, dead letters with replay, republish, the ops API.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class OperationsTests
 {
     private const string ApiKey = "test-ops-key-5f0c";
@@ -213,7 +213,7 @@ public sealed class OperationsTests
 
 /// <summary>The status page as an operator sees it: rendered by a real browser from the service's own port.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class StatusPageTests
 {
     [Test]

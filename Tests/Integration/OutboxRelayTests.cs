@@ -17,7 +17,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>The relay's guarantees under failure: nothing lost while the broker is away, nothing applied twice.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class OutboxRelayTests
 {
     [Test]

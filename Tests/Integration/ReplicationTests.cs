@@ -24,7 +24,7 @@ namespace ConcertBooking.Tests.Integration;
 [TestFixture(TestTransport.Kafka, DatabaseProvider.Postgres)]
 [TestFixture(TestTransport.RabbitMq, DatabaseProvider.SqlServer)]
 [TestFixture(TestTransport.Kafka, DatabaseProvider.SqlServer)]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class ReplicationTests(TestTransport transport, DatabaseProvider database)
 {
     private ConcertBookingSystem _system = null!;

@@ -13,7 +13,7 @@ namespace ConcertBooking.Tests.Specs;
 /// What a duplicate then does, on the test harness with a real PostgreSQL database.
 /// </summary>
 [TestFixture]
-[Category("Specs")]
+[Category(TestCategories.Specs)]
 public sealed class InboxSpecs
 {
     private ConsumerSpecHost<UserDbContext, PostgresUserDbContext> _host = null!;

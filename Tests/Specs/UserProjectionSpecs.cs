@@ -13,7 +13,7 @@ namespace ConcertBooking.Tests.Specs;
 /// PostgreSQL database: what each event does to the replica, in any order, any number of times.
 /// </summary>
 [TestFixture]
-[Category("Specs")]
+[Category(TestCategories.Specs)]
 public sealed class UserProjectionSpecs
 {
     private ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext> _host = null!;

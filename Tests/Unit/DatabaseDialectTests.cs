@@ -12,7 +12,7 @@ namespace ConcertBooking.Tests.Unit;
 /// error numbers are read.
 /// </summary>
 [TestFixture]
-[Category("Unit")]
+[Category(TestCategories.Unit)]
 public sealed class DatabaseDialectTests
 {
     [TestCase(-2, TestName = "SQL Server: a command timeout is transient")]

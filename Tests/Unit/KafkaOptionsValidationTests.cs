@@ -3,7 +3,7 @@ using ConcertBooking.Messaging.Kafka;
 namespace ConcertBooking.Tests.Unit;
 
 [TestFixture]
-[Category("Unit")]
+[Category(TestCategories.Unit)]
 public sealed class KafkaOptionsValidationTests
 {
     [Test]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Tests.Unit;
 
 [TestFixture]
-[Category("Unit")]
+[Category(TestCategories.Unit)]
 public sealed class KafkaTopicsTests
 {
     [TestCase("UserCreated", "user.created")]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Tests.Unit;
 
 [TestFixture]
-[Category("Unit")]
+[Category(TestCategories.Unit)]
 public sealed class MessagingOptionsValidationTests
 {
     [TestCase("Messaging:Outbox:BatchSize", "0")]

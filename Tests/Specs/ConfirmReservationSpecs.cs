@@ -6,11 +6,11 @@ using ConcertBooking.Contracts;
 using Microsoft.EntityFrameworkCore;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Specs;
 
 /// <summary>ConfirmReservation on the test harness with a real PostgreSQL database.</summary>
 [TestFixture]
-[Category("Spec")]
+[Category(TestCategories.Specs)]
 public sealed class ConfirmReservationSpecs
 {
     private ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext> _host = null!;

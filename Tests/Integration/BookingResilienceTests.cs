@@ -4,11 +4,11 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>Holds that run out, and booking with UserService gone: each with a system of its own.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingResilienceTests
 {
     [Test]

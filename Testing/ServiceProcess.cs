@@ -2,45 +2,58 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>
 /// A service as a real operating-system process, started from its own build output as `make up` does, so a
-/// test can kill it with SIGKILL mid-flight and start it again on the same database and queues.
+/// caller can kill it with SIGKILL mid-flight and start it again on the same database and queues. No test framework
+/// in here: failures are plain exceptions, and the log directory is the caller's to choose.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly string _project;
     private readonly IReadOnlyDictionary<string, string> _environment;
-    private readonly string _logPath;
+    private readonly ServiceProcessOptions _options;
+    private readonly string? _logPath;
     private Process? _process;
 
-    public ServiceProcess(string project, IReadOnlyDictionary<string, string> environment)
+    public ServiceProcess(string project, IReadOnlyDictionary<string, string> environment, ServiceProcessOptions? options = null)
     {
         _project = project;
         _environment = environment;
+        _options = options ?? new ServiceProcessOptions();
         Port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
-        _logPath = Path.Combine(TestContext.CurrentContext.WorkDirectory, "service-logs", $"{project}-{TestEnvironment.RunId}-{Port}.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(_logPath)!);
+        if (_options.LogDirectory is { } logDirectory)
+        {
+            _logPath = Path.Combine(logDirectory, $"{project}-{TestEnvironment.RunId}-{Port}.log");
+            Directory.CreateDirectory(logDirectory);
+        }
     }
 
     public int Port { get; }
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating-system process id while it runs (0 before the first start).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task StartAsync()
+    /// <summary>Starts the process and waits until it answers ready; throws if it exits first or is not ready in time.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var root = RepositoryRoot();
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(root, _project, "bin", configuration, "net10.0", $"{_project}.dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll} is not built");
+        var root = RepositoryRoot.Find();
+        var dll = Path.Combine(root, _project, "bin", RepositoryRoot.BuildConfiguration(), "net10.0", $"{_project}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is not built: build the solution first (make build).", dll);
+        }
+
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(root, _project), RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = _options.EnvironmentName;
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
         start.Environment["Urls"] = BaseAddress.ToString(); // appsettings.json names the make-up port
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -50,25 +63,30 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
-        var log = new StreamWriter(_logPath, append: true) { AutoFlush = true };
+        // Both pipes are drained even when nothing is kept: a child blocked on a full pipe would hang.
+        var log = _logPath is null ? TextWriter.Null : new StreamWriter(_logPath, append: true) { AutoFlush = true };
         _process.OutputDataReceived += (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
         _process.ErrorDataReceived += (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
         using var client = CreateClient();
-        await Eventually.Until(async () =>
+        await Poll.UntilAsync(async () =>
         {
-            Assert.That(_process.HasExited, Is.False, $"{_project} exited at start; log: {_logPath}");
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{_project} exited at start with code {_process.ExitCode}; log: {_logPath ?? "discarded"}");
+            }
+
             try
             {
-                return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+                return (await client.GetAsync("/health/ready", cancellationToken)).StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
                 return false;
             }
-        }, $"{_project} (process {_process.Id}) to be ready", TimeSpan.FromSeconds(90));
+        }, ready => ready, $"{_project} (process {_process.Id}) to be ready", _options.StartTimeout, cancellationToken: cancellationToken);
     }
 
     /// <summary>SIGKILL: no graceful shutdown, no chance to finish or acknowledge anything.</summary>
@@ -93,18 +111,5 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConcertBooking.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ConcertBooking.sln not found above " + AppContext.BaseDirectory);
     }
 }

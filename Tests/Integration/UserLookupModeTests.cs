@@ -3,14 +3,14 @@ using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The baseline the design replaces, <c>UserLookup:Mode=Http</c>: a reservation asks UserService synchronously.
 /// It works while UserService answers and fails with 503 when it is gone; the default replica mode does not care.
 /// </summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class UserLookupModeTests
 {
     [Test]

@@ -5,11 +5,10 @@ using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
-using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Queue;
 using Microsoft.EntityFrameworkCore;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Infrastructure;
 
 /// <summary>
 /// Drives the booking flow over HTTP against a <see cref="ConcertBookingSystem"/>, one client per service, the way

@@ -9,7 +9,7 @@ using ConcertBooking.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The booking flow on a real broker (RabbitMQ, and Kafka on librdkafka's mock cluster) and PostgreSQL: every check
@@ -17,7 +17,7 @@ namespace ConcertBooking.Tests.Booking;
 /// </summary>
 [TestFixture(TestTransport.RabbitMq)]
 [TestFixture(TestTransport.Kafka)]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingFlowTests(TestTransport transport)
 {
     private ConcertBookingSystem _system = null!;

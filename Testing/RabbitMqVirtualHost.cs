@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>A RabbitMQ virtual host of its own, so queues left by other runs or fixtures never leak in.</summary>
 public sealed class RabbitMqVirtualHost : IAsyncDisposable
@@ -19,9 +19,10 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     public string Name { get; }
 
-    public static async Task<RabbitMqVirtualHost> CreateAsync()
+    /// <param name="prefix">Says whose it is to anyone listing the broker's virtual hosts (a test run's, the bench's).</param>
+    public static async Task<RabbitMqVirtualHost> CreateAsync(string prefix = "cb-test")
     {
-        var name = $"cb-test-{TestEnvironment.RunId}-{Interlocked.Increment(ref _counter)}";
+        var name = $"{prefix}-{TestEnvironment.RunId}-{Interlocked.Increment(ref _counter)}";
         var management = new HttpClient { BaseAddress = TestEnvironment.RabbitMqManagement, Timeout = TimeSpan.FromSeconds(30) };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestEnvironment.RabbitMqUser}:{TestEnvironment.RabbitMqPassword}")));

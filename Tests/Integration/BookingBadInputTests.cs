@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>Every booking endpoint answers bad input with a 4xx problem document and changes nothing.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class BookingBadInputTests
 {
     private ConcertBookingSystem _system = null!;

@@ -1,4 +1,4 @@
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>Where the real broker and database of a test run are; `make test` exports these, the defaults match it.</summary>
 public static class TestEnvironment

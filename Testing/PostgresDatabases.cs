@@ -1,11 +1,11 @@
 using Npgsql;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>Names a database per test run and service, and drops them all at the end of the run.</summary>
 public static class PostgresDatabases
 {
-    private static readonly List<string> Created = [];
+    private static readonly DatabaseNames Names = new();
 
     public static string ConnectionString(string database, int maxPoolSize = 10, ushort? port = null)
     {
@@ -21,26 +21,11 @@ public static class PostgresDatabases
     public static NpgsqlConnectionStringBuilder Server => new(TestEnvironment.PostgresServer);
 
     /// <summary>A fresh name; the service creates the database itself when it migrates.</summary>
-    public static string NewName(string purpose)
-    {
-        var name = $"cb_{TestEnvironment.RunId}_{purpose}_{Guid.NewGuid():N}"[..50].ToLowerInvariant();
-        lock (Created)
-        {
-            Created.Add(name);
-        }
-
-        return name;
-    }
+    public static string NewName(string purpose) => Names.New(purpose);
 
     public static async Task DropAllAsync()
     {
-        string[] names;
-        lock (Created)
-        {
-            names = [.. Created];
-            Created.Clear();
-        }
-
+        var names = Names.TakeAll();
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
         await connection.OpenAsync();

@@ -10,14 +10,14 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace ConcertBooking.Tests.Specs;
+namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// Both providers' migrations, offline (no SQL Server here): each is current with its model and scripts to SQL,
 /// as `dotnet ef migrations script` does; and the relay's claim uses each provider's skip-locked form.
 /// </summary>
 [TestFixture]
-[Category("Specs")]
+[Category(TestCategories.Unit)]
 public sealed class MigrationTests
 {
     public static IEnumerable<TestCaseData> Contexts()

@@ -6,11 +6,11 @@ using ConcertBooking.PaymentService.Wallets;
 using Microsoft.EntityFrameworkCore;
 using ConcertBooking.Tests.Infrastructure;
 
-namespace ConcertBooking.Tests.Booking;
+namespace ConcertBooking.Tests.Specs;
 
 /// <summary>PaymentService's reservation-view and refund consumers on the test harness with a real PostgreSQL database.</summary>
 [TestFixture]
-[Category("Spec")]
+[Category(TestCategories.Specs)]
 public sealed class PaymentConsumerSpecs
 {
     private ConsumerSpecHost<PaymentDbContext, PostgresPaymentDbContext> _host = null!;

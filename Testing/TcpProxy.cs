@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>
-/// A TCP forwarder in front of the real broker that a test can cut and restore: the service then sees the
-/// broker unreachable (connections reset, new ones refused) without stopping the broker for everyone else.
+/// A TCP forwarder in front of a real server (the broker, the database, a service) that can cut and restore it: the
+/// client then sees the server unreachable (connections reset, new ones refused) without stopping it for everyone
+/// else. It can also hold every answer for a while: a slow server.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -26,6 +27,9 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public ushort Port => (ushort)((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How long each chunk the server sends back is held before it is passed on; zero (the default) for none. Takes effect at once, on open connections too.</summary>
+    public TimeSpan ResponseDelay { get; set; }
 
     /// <summary>Resets every open connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
@@ -93,16 +97,31 @@ public sealed class TcpProxy : IAsyncDisposable
 
             await using var a = inbound.GetStream();
             await using var b = outbound.GetStream();
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), CopyAnswersAsync(b, a));
         }
         catch (Exception)
         {
-            // A cut or a closed peer: both sides are closed below, which is what the test wants.
+            // A cut, a closed peer or a server that is gone: both sides are closed below, which is what the caller wants.
         }
         finally
         {
             inbound.Close();
             outbound.Close();
+        }
+    }
+
+    private async Task CopyAnswersAsync(Stream server, Stream client)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await server.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            if (ResponseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ResponseDelay, _stop.Token);
+            }
+
+            await client.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 

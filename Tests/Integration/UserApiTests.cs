@@ -7,11 +7,11 @@ using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
 
-namespace ConcertBooking.Tests.Http;
+namespace ConcertBooking.Tests.Integration;
 
 /// <summary>UserService's HTTP contract: what a client sends wrong gets a 4xx problem document and changes nothing.</summary>
 [TestFixture]
-[Category("Integration")]
+[Category(TestCategories.Integration)]
 public sealed class UserApiTests
 {
     private ConcertBookingSystem _system = null!;

@@ -1,0 +1,21 @@
+namespace ConcertBooking.Tests.Infrastructure;
+
+/// <summary>What the fault tests assert of a <see cref="ProcessSystem"/> once the dust has settled.</summary>
+public static class ProcessSystemAssertions
+{
+    /// <summary>Waits until every replica holds exactly <paramref name="expected"/> users with one inbox entry each.</summary>
+    public static async Task AllReplicasConvergeAsync(this ProcessSystem system, int expected, TimeSpan timeout)
+    {
+        foreach (var replica in ProcessSystem.ReplicaNames)
+        {
+            await Eventually.Until(() => system.CountAsync(replica, $"""SELECT count(*) FROM {replica}."Users" """), n => n == expected,
+                $"{expected} users in the {replica} replica", timeout);
+        }
+
+        foreach (var replica in ProcessSystem.ReplicaNames)
+        {
+            var entries = await system.CountAsync(replica, $"""SELECT count(*) FROM {replica}."InboxMessages" """);
+            Assert.That(entries, Is.EqualTo(expected), $"{replica}: one inbox entry per event, none applied twice");
+        }
+    }
+}
