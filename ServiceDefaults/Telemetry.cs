@@ -50,6 +50,9 @@ public static class Telemetry
                         !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation()
                     .AddSource(Sources)
+                    // The database calls, so a trace shows the outbox row and each replica's write.
+                    .AddSource(BackgroundSpanFilter.NpgsqlSource)
+                    .AddProcessor(new BackgroundSpanFilter())
                     .AddOtlpExporter(otlp => otlp.Endpoint = endpoint))
                 // The log records too, with the trace and span they belong to, so a trace's logs sit beside its spans.
                 .WithLogging(logging => logging.AddOtlpExporter(otlp => otlp.Endpoint = endpoint), logging =>
