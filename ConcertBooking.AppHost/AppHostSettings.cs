@@ -23,6 +23,12 @@ public sealed class AppHostSettings
     /// <summary>The RabbitMQ virtual host; it must exist (scripts/infra.sh makes the user an administrator of "/").</summary>
     public string RabbitMqVirtualHost { get; set; } = "/";
 
+    /// <summary>
+    /// The services on make up's ports, 5101–5104. A test turns this off and Aspire picks free ports, so the system
+    /// under test and one started by make up or dotnet run can run side by side.
+    /// </summary>
+    public bool FixedPorts { get; set; } = true;
+
     public LocalInfrastructureSettings Local { get; set; } = new();
 
     public KafkaSettings Kafka { get; set; } = new();

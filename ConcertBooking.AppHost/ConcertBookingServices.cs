@@ -32,9 +32,8 @@ public static class ConcertBookingServices
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddProject<TProject>(name, launchProfileName: null)
-            // Proxied: the port stays the service's own address across restarts from the dashboard, and a test host
-            // can move it to a free one.
-            .WithHttpEndpoint(port: port, name: "http")
+            // Proxied: the port stays the service's address across restarts from the dashboard.
+            .WithHttpEndpoint(port: settings.FixedPorts ? port : null, name: "http")
             .WithEnvironment(context =>
             {
                 // appsettings.json names make up's port in Urls, which outranks ASPNETCORE_URLS: repeat Aspire's address there.
