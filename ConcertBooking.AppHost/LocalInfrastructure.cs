@@ -40,7 +40,8 @@ internal sealed class LocalInfrastructure : IServiceInfrastructure
 
         if (down.Count == 0)
         {
-            return new LocalInfrastructure(settings, starter: null) { Description = "this machine's PostgreSQL and RabbitMQ answer" };
+            var daemons = settings.Transport == ServiceTransport.RabbitMq ? "PostgreSQL and RabbitMQ answer" : "PostgreSQL answers";
+            return new LocalInfrastructure(settings, starter: null) { Description = $"this machine's {daemons}" };
         }
 
         // The same script as make infra: installs what is missing, starts the daemons, creates the user and role.
