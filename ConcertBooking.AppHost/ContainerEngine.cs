@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.ComponentModel;
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace ConcertBooking.AppHost;
@@ -19,6 +19,7 @@ internal static class ContainerEngine
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             })!;
+            // Both streams are read to the end, so a long answer can never block `info` on a full pipe.
             var output = info.StandardOutput.ReadToEndAsync();
             var errors = info.StandardError.ReadToEndAsync();
             if (!info.WaitForExit(TimeSpan.FromSeconds(15)))
@@ -28,10 +29,10 @@ internal static class ContainerEngine
                 return false;
             }
 
+            Task.WaitAll(output, errors);
             description = info.ExitCode == 0
                 ? $"`{runtime} info` reached the engine"
                 : $"`{runtime} info` failed: {FirstLine(errors.Result)}";
-            _ = output.Result;
             return info.ExitCode == 0;
         }
         catch (Win32Exception)

@@ -25,7 +25,9 @@ public static class InfrastructureExtensions
         if (mode == InfrastructureMode.Containers)
         {
             infrastructure = ContainerInfrastructure.Add(builder, settings);
-            found = "PostgreSQL and RabbitMQ run as containers";
+            found = settings.Transport == ServiceTransport.RabbitMq
+                ? "PostgreSQL and RabbitMQ run as containers"
+                : "PostgreSQL runs as a container";
         }
         else
         {
