@@ -8,7 +8,8 @@ SHELL := /bin/bash
 export TEST_ARGS
 export INFRA
 export BENCH_ARGS
-.PHONY: help up down test infra build bench demo
+export APPHOST_ARGS
+.PHONY: help up down test infra build bench demo apphost
 
 help:
 	@echo "ConcertBooking make targets:"
@@ -19,6 +20,7 @@ help:
 	@echo "  make build              Release build of ConcertBooking.sln"
 	@echo "  make bench              benchmark report: Bench/results/<timestamp>.json + .html (BENCH_ARGS=--quick for a smoke run)"
 	@echo "  make demo               the booking flow with curl against the running system (after make up)"
+	@echo "  make apphost            the four services + Aspire dashboard (http://localhost:18888) under the AppHost; Ctrl+C stops"
 	@echo "  make help               this list"
 
 up:
@@ -41,3 +43,6 @@ demo:
 
 bench:
 	@bash scripts/bench.sh
+
+apphost:
+	@bash scripts/apphost.sh

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -49,7 +50,16 @@ public static class Telemetry
                         !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation()
                     .AddSource(Sources)
-                    .AddOtlpExporter(otlp => otlp.Endpoint = endpoint));
+                    // The database calls, so a trace shows the outbox row and each replica's write.
+                    .AddSource(BackgroundSpanFilter.NpgsqlSource)
+                    .AddProcessor(new BackgroundSpanFilter())
+                    .AddOtlpExporter(otlp => otlp.Endpoint = endpoint))
+                // The log records too, with the trace and span they belong to, so a trace's logs sit beside its spans.
+                .WithLogging(logging => logging.AddOtlpExporter(otlp => otlp.Endpoint = endpoint), logging =>
+                {
+                    logging.IncludeFormattedMessage = true;
+                    logging.IncludeScopes = true;
+                });
         }
 
         return builder;
