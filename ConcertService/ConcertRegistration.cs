@@ -1,7 +1,7 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.ConcertService.Users;
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.EntryPasses;
 using FluentValidation;
 
 namespace ConcertBooking.ConcertService;

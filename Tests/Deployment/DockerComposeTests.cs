@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using ConcertBooking.EntryPasses;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Database;
-using ConcertBooking.ServiceDefaults.EntryPasses;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 

@@ -1,4 +1,4 @@
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.EntryPasses;
 using ConcertBooking.TokenService.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.EntryPasses;
 using FluentValidation;
 
 namespace ConcertBooking.TokenService.Queue;

@@ -1,40 +1,9 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ConcertBooking.ServiceDefaults.EntryPasses;
-
-/// <summary>
-/// Bound from <c>EntryPass</c>. TokenService signs with the key and ConcertService verifies with the same key,
-/// so both must be configured with the same value; it never travels between the services.
-/// </summary>
-public sealed class EntryPassOptions
-{
-    public const string SectionName = "EntryPass";
-
-    /// <summary>The HMAC-SHA256 key (UTF-8). At least 32 characters so it is not guessable by brute force.</summary>
-    [Required]
-    [MinLength(32)]
-    public string SigningKey { get; set; } = "";
-}
-
-/// <summary>What an entry pass says: this user may reserve at this concert until the expiry.</summary>
-public sealed record EntryPassClaims(Guid UserId, Guid ConcertId, Guid TokenId, DateTimeOffset ExpiresAt);
-
-public enum EntryPassVerdict
-{
-    Valid,
-    Malformed,
-    BadSignature,
-    Expired,
-    WrongUser,
-    WrongConcert,
-}
+namespace ConcertBooking.EntryPasses;
 
 /// <summary>
 /// Signs and verifies entry passes: <c>base64url(payload).base64url(HMAC-SHA256(payload))</c> where the payload is
@@ -107,20 +76,5 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
 
         bytes = bytes[..written];
         return true;
-    }
-}
-
-public static class EntryPassRegistration
-{
-    /// <summary>The codec and its options, validated at start so a missing or short key fails fast.</summary>
-    public static IHostApplicationBuilder AddEntryPasses(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<EntryPassOptions>()
-            .BindConfiguration(EntryPassOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<EntryPassCodec>();
-        return builder;
     }
 }
