@@ -2,15 +2,7 @@ using FluentValidation;
 
 namespace ConcertBooking.UserService.Users;
 
-public sealed record SignUpRequest(string? Name, string? Email);
-
-public sealed record ChangeUserRequest(string? Name, string? Email);
-
-public sealed record UserResponse(Guid Id, string Name, string Email, long Version)
-{
-    public static UserResponse From(User user) => new(user.Id, user.Name, user.Email, user.Version);
-}
-
+/// <summary>The name and email rules, shared by signup and change so the two cannot disagree.</summary>
 internal static class UserRules
 {
     public const int NameMaxLength = 100;
@@ -27,24 +19,4 @@ internal static class UserRules
             .WithMessage($"Email must be at most {EmailMaxLength} characters.")
             .Must(email => email is null || EmailAddress.IsWellFormed(email.Trim()))
             .WithMessage("Email must be a well-formed address such as name@example.com.");
-}
-
-public sealed class SignUpRequestValidator : AbstractValidator<SignUpRequest>
-{
-    public SignUpRequestValidator()
-    {
-        RuleFor(r => r.Name).ValidName();
-        RuleFor(r => r.Email).ValidEmail();
-    }
-}
-
-public sealed class ChangeUserRequestValidator : AbstractValidator<ChangeUserRequest>
-{
-    public ChangeUserRequestValidator()
-    {
-        RuleFor(r => r).Must(r => r.Name is not null || r.Email is not null)
-            .WithName("request").WithMessage("Give a new name, a new email, or both.");
-        When(r => r.Name is not null, () => RuleFor(r => r.Name).ValidName());
-        When(r => r.Email is not null, () => RuleFor(r => r.Email).ValidEmail());
-    }
 }
