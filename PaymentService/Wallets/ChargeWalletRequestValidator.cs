@@ -3,10 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.PaymentService.Wallets;
 
-public sealed record ChargeWalletRequest(decimal? Amount);
-
-public sealed record WalletResponse(Guid UserId, decimal Balance, DateTimeOffset? UpdatedAt);
-
 public sealed class ChargeWalletRequestValidator : AbstractValidator<ChargeWalletRequest>
 {
     public ChargeWalletRequestValidator(IOptions<WalletOptions> options)
