@@ -1,14 +1,20 @@
 using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.ConcertService.Users;
 using ConcertBooking.EntryPasses;
 using FluentValidation;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConcertBooking.ConcertService;
 
 public static class ConcertRegistration
 {
-    /// <summary>Concerts, seats and reservations: options, the seeder, the hold sweeper, entry-pass verification, validators.</summary>
+    /// <summary>
+    /// Concerts, seats and reservations: options, the actions, the seeder, the hold sweeper, entry-pass
+    /// verification, validators.
+    /// </summary>
     public static IHostApplicationBuilder AddConcertDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ConcertCatalogOptions>()
@@ -22,10 +28,24 @@ public static class ConcertRegistration
             .ValidateOnStart();
         builder.AddEntryPasses();
         builder.AddUserLookup();
+        builder.Services.AddScoped<HoldSeat>();
+        builder.Services.AddScoped<ExpireHold>();
+        builder.Services.AddScoped<SeedDemoConcert>();
         // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.
         builder.Services.AddHostedService<ConcertSeeder>();
         builder.Services.AddHostedService<HoldSweeper>();
         builder.Services.AddValidatorsFromAssemblyContaining<ReserveSeatRequestValidator>(includeInternalTypes: true);
         return builder;
+    }
+
+    /// <summary>
+    /// The consumer that confirms paid reservations, and the action it calls (the configurator is a service
+    /// collection too, so a test harness gets both).
+    /// </summary>
+    public static IBusRegistrationConfigurator AddConcertConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.TryAddScoped<ConfirmReservation>();
+        bus.AddConsumer<ConfirmPaidReservation>();
+        return bus;
     }
 }

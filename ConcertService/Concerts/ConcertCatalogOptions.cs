@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ConcertBooking.ConcertService.Concerts;
 
 /// <summary>Bound from <c>Concerts</c>: the demo concerts seeded at start (missing concerts and seats are added).</summary>
@@ -8,26 +6,4 @@ public sealed class ConcertCatalogOptions
     public const string SectionName = "Concerts";
 
     public List<DemoConcert> Demo { get; set; } = [];
-}
-
-public sealed class DemoConcert
-{
-    public Guid Id { get; set; }
-
-    [Required]
-    public string Name { get; set; } = "";
-
-    public string Venue { get; set; } = "";
-
-    public DateTimeOffset StartsAt { get; set; }
-
-    /// <summary>Row letters; seats are labelled row + number ("A1"). Empty by default: the configuration binder
-    /// appends to a pre-filled list instead of replacing it.</summary>
-    public List<string> Rows { get; set; } = [];
-
-    [Range(1, 1000)]
-    public int SeatsPerRow { get; set; } = 10;
-
-    [Range(typeof(decimal), "0.01", "100000")]
-    public decimal Price { get; set; } = 50m;
 }

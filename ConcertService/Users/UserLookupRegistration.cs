@@ -1,0 +1,20 @@
+namespace ConcertBooking.ConcertService.Users;
+
+public static class UserLookupRegistration
+{
+    public static IHostApplicationBuilder AddUserLookup(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<UserLookupOptions>().BindConfiguration(UserLookupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var mode = builder.Configuration.GetValue(UserLookupOptions.SectionName + ":Mode", UserLookupMode.Replica);
+        if (mode == UserLookupMode.Http)
+        {
+            builder.Services.AddHttpClient<IUserLookup, HttpUserLookup>();
+        }
+        else
+        {
+            builder.Services.AddScoped<IUserLookup, ReplicaUserLookup>();
+        }
+
+        return builder;
+    }
+}
