@@ -5,7 +5,7 @@ namespace ConcertBooking.TokenService.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The waiting queue: its options, the entry-pass signer, the admitter and the request validators.</summary>
+    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter and the request validators.</summary>
     public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<QueueOptions>()
@@ -13,6 +13,8 @@ public static class QueueRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddEntryPasses();
+        builder.Services.AddScoped<EnterQueue>();
+        builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
         builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;
