@@ -3,6 +3,7 @@ using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.ConcertService.Users;
 using ConcertBooking.EntryPasses;
+using ConcertBooking.ServiceDefaults;
 using FluentValidation;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,15 +18,8 @@ public static class ConcertRegistration
     /// </summary>
     public static IHostApplicationBuilder AddConcertDomain(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ConcertCatalogOptions>()
-            .BindConfiguration(ConcertCatalogOptions.SectionName)
-            .Validate(catalog => catalog.Demo.All(c => c.Rows.Count > 0 && c.Name.Length > 0 && c.SeatsPerRow > 0 && c.Price > 0),
-                "Every demo concert needs a name, at least one row, seats per row and a positive price.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<ReservationOptions>()
-            .BindConfiguration(ReservationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ConcertCatalogOptions, ConcertCatalogOptionsValidator>(ConcertCatalogOptions.SectionName);
+        builder.Services.AddValidatedOptions<ReservationOptions, ReservationOptionsValidator>(ReservationOptions.SectionName);
         builder.AddEntryPasses();
         builder.AddUserLookup();
         builder.Services.AddScoped<HoldSeat>();

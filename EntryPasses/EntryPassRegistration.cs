@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.EntryPasses;
 
@@ -11,8 +12,8 @@ public static class EntryPassRegistration
     {
         builder.Services.AddOptions<EntryPassOptions>()
             .BindConfiguration(EntryPassOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntryPassOptions>, EntryPassOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<EntryPassCodec>();
         return builder;

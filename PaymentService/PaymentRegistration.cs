@@ -1,6 +1,7 @@
 using ConcertBooking.PaymentService.Consumers;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
+using ConcertBooking.ServiceDefaults;
 using FluentValidation;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,7 @@ public static class PaymentRegistration
     /// <summary>Wallets and payments: options, the actions the endpoints call, and request validators.</summary>
     public static IHostApplicationBuilder AddPaymentDomain(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName);
+        builder.Services.AddValidatedOptions<WalletOptions, WalletOptionsValidator>(WalletOptions.SectionName);
         builder.Services.AddWalletActions();
         builder.Services.AddScoped<PayReservation>();
         builder.Services.AddValidatorsFromAssemblyContaining<ChargeWalletRequestValidator>(includeInternalTypes: true);

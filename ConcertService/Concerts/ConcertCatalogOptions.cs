@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace ConcertBooking.ConcertService.Concerts;
 
 /// <summary>Bound from <c>Concerts</c>: the demo concerts seeded at start (missing concerts and seats are added).</summary>
@@ -5,5 +7,6 @@ public sealed class ConcertCatalogOptions
 {
     public const string SectionName = "Concerts";
 
+    [ValidateEnumeratedItems]
     public List<DemoConcert> Demo { get; set; } = [];
 }

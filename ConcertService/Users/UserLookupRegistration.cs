@@ -1,10 +1,12 @@
+using ConcertBooking.ServiceDefaults;
+
 namespace ConcertBooking.ConcertService.Users;
 
 public static class UserLookupRegistration
 {
     public static IHostApplicationBuilder AddUserLookup(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<UserLookupOptions>().BindConfiguration(UserLookupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<UserLookupOptions, UserLookupOptionsValidator>(UserLookupOptions.SectionName);
         var mode = builder.Configuration.GetValue(UserLookupOptions.SectionName + ":Mode", UserLookupMode.Replica);
         if (mode == UserLookupMode.Http)
         {
