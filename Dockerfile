@@ -10,6 +10,7 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY Contracts/Contracts.csproj Contracts/
 COPY Messaging/Messaging.csproj Messaging/
 COPY ServiceDefaults/ServiceDefaults.csproj ServiceDefaults/
+COPY EntryPasses/EntryPasses.csproj EntryPasses/
 COPY UserReplica/UserReplica.csproj UserReplica/
 COPY ${SERVICE}/${SERVICE}.csproj ${SERVICE}/
 RUN dotnet restore ${SERVICE}/${SERVICE}.csproj

@@ -222,9 +222,9 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         var user = await _client.PostAsJsonAsync("/users", new { name = "bench-res-0", email = $"res.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
         var userId = (await user.Content.ReadFromJsonAsync<IdOnly>(cancellationToken))!.Id;
         await DrainAsync("res", cancellationToken);
-        var codec = new ServiceDefaults.EntryPasses.EntryPassCodec(
-            Microsoft.Extensions.Options.Options.Create(new ServiceDefaults.EntryPasses.EntryPassOptions { SigningKey = BenchSystem.SigningKey }), TimeProvider.System);
-        var pass = codec.Sign(new ServiceDefaults.EntryPasses.EntryPassClaims(userId, BenchSystem.ConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1)));
+        var codec = new EntryPasses.EntryPassCodec(
+            Microsoft.Extensions.Options.Options.Create(new EntryPasses.EntryPassOptions { SigningKey = BenchSystem.SigningKey }), TimeProvider.System);
+        var pass = codec.Sign(new EntryPasses.EntryPassClaims(userId, BenchSystem.ConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1)));
 
         await using var slowUsers = new TcpProxy("127.0.0.1", system.Users.Port);
         var httpConcert = await system.StartServiceAsync("concert",

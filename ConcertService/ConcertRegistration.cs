@@ -1,31 +1,46 @@
+using ConcertBooking.Configuration;
 using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.ConcertService.Users;
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.EntryPasses;
+using ConcertBooking.ServiceDefaults;
 using FluentValidation;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConcertBooking.ConcertService;
 
 public static class ConcertRegistration
 {
-    /// <summary>Concerts, seats and reservations: options, the seeder, the hold sweeper, entry-pass verification, validators.</summary>
+    /// <summary>
+    /// Concerts, seats and reservations: options, the actions, the seeder, the hold sweeper, entry-pass
+    /// verification, validators.
+    /// </summary>
     public static IHostApplicationBuilder AddConcertDomain(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ConcertCatalogOptions>()
-            .BindConfiguration(ConcertCatalogOptions.SectionName)
-            .Validate(catalog => catalog.Demo.All(c => c.Rows.Count > 0 && c.Name.Length > 0 && c.SeatsPerRow > 0 && c.Price > 0),
-                "Every demo concert needs a name, at least one row, seats per row and a positive price.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<ReservationOptions>()
-            .BindConfiguration(ReservationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ConcertCatalogOptions, ConcertCatalogOptionsValidator>(ConcertCatalogOptions.SectionName);
+        builder.Services.AddValidatedOptions<ReservationOptions, ReservationOptionsValidator>(ReservationOptions.SectionName);
         builder.AddEntryPasses();
         builder.AddUserLookup();
+        builder.Services.AddScoped<HoldSeat>();
+        builder.Services.AddScoped<ExpireHold>();
+        builder.Services.AddScoped<SeedDemoConcert>();
         // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.
         builder.Services.AddHostedService<ConcertSeeder>();
         builder.Services.AddHostedService<HoldSweeper>();
         builder.Services.AddValidatorsFromAssemblyContaining<ReserveSeatRequestValidator>(includeInternalTypes: true);
         return builder;
+    }
+
+    /// <summary>
+    /// The consumer that confirms paid reservations, and the action it calls (the configurator is a service
+    /// collection too, so a test harness gets both).
+    /// </summary>
+    public static IBusRegistrationConfigurator AddConcertConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.TryAddScoped<ConfirmReservation>();
+        bus.AddConsumer<ConfirmPaidReservation>();
+        return bus;
     }
 }

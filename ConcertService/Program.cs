@@ -1,6 +1,5 @@
 using ConcertBooking.ConcertService;
 using ConcertBooking.ConcertService.Concerts;
-using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Messaging.Hosting;
@@ -16,7 +15,7 @@ builder.AddUserReplica<ConcertDbContext>();
 builder.AddMessaging<ConcertDbContext>(bus =>
 {
     bus.AddUserReplicaConsumers();
-    bus.AddConsumer<ConfirmReservation>();
+    bus.AddConcertConsumers();
 });
 builder.AddConcertDomain();
 

@@ -1,5 +1,5 @@
 using ConcertBooking.Messaging;
-using ConcertBooking.Messaging.Configuration;
+using ConcertBooking.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Configuration;
+using ConcertBooking.Configuration;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Publishing;

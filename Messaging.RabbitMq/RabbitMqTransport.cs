@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Configuration;
+using ConcertBooking.Configuration;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Messaging.Publishing;
 using MassTransit;

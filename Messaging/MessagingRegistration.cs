@@ -1,4 +1,4 @@
-using ConcertBooking.Messaging.Configuration;
+using ConcertBooking.Configuration;
 using ConcertBooking.Messaging.Diagnostics;
 using ConcertBooking.Messaging.Housekeeping;
 using ConcertBooking.Messaging.Inbox;

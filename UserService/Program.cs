@@ -2,15 +2,15 @@ using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Database;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.UserService;
 using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
-using FluentValidation;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<UserDbContext, PostgresUserDbContext, SqlServerUserDbContext>();
 builder.AddMessaging<UserDbContext>();
-builder.Services.AddValidatorsFromAssemblyContaining<SignUpRequestValidator>(includeInternalTypes: true);
+builder.AddUserDomain();
 
 var app = builder.Build();
 app.MapServiceDefaults();

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.ConcertService.Concerts;
 
@@ -7,27 +7,6 @@ public sealed class ConcertCatalogOptions
 {
     public const string SectionName = "Concerts";
 
+    [ValidateEnumeratedItems]
     public List<DemoConcert> Demo { get; set; } = [];
-}
-
-public sealed class DemoConcert
-{
-    public Guid Id { get; set; }
-
-    [Required]
-    public string Name { get; set; } = "";
-
-    public string Venue { get; set; } = "";
-
-    public DateTimeOffset StartsAt { get; set; }
-
-    /// <summary>Row letters; seats are labelled row + number ("A1"). Empty by default: the configuration binder
-    /// appends to a pre-filled list instead of replacing it.</summary>
-    public List<string> Rows { get; set; } = [];
-
-    [Range(1, 1000)]
-    public int SeatsPerRow { get; set; } = 10;
-
-    [Range(typeof(decimal), "0.01", "100000")]
-    public decimal Price { get; set; } = 50m;
 }

@@ -4,10 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.ConcertService.Concerts;
 
-public sealed record ConcertResponse(Guid Id, string Name, string Venue, DateTimeOffset StartsAt, int Seats, int AvailableSeats);
-
-public sealed record SeatResponse(Guid Id, string Label, decimal Price, string Status);
-
 public static class ConcertsApi
 {
     public static IEndpointRouteBuilder MapConcertsApi(this IEndpointRouteBuilder app)
@@ -39,7 +35,7 @@ public static class ConcertsApi
         return TypedResults.Ok(seats
             .OrderBy(s => s.Label.TrimEnd("0123456789".ToCharArray()), StringComparer.Ordinal)
             .ThenBy(s => s.Label.Length).ThenBy(s => s.Label, StringComparer.Ordinal)
-            .Select(s => new SeatResponse(s.Id, s.Label, s.Price, s.Status.ToString()))
+            .Select(SeatResponse.From)
             .ToList());
     }
 }

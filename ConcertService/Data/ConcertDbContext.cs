@@ -54,12 +54,3 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
         });
     }
 }
-
-/// <summary>One subclass per provider, so each provider keeps its own migrations.</summary>
-public sealed class PostgresConcertDbContext(DbContextOptions<PostgresConcertDbContext> options) : ConcertDbContext(options);
-
-public sealed class SqlServerConcertDbContext(DbContextOptions<SqlServerConcertDbContext> options) : ConcertDbContext(options);
-
-public sealed class PostgresConcertDesignTimeFactory() : DesignTimeDbContextFactory<PostgresConcertDbContext>(DatabaseProvider.Postgres);
-
-public sealed class SqlServerConcertDesignTimeFactory() : DesignTimeDbContextFactory<SqlServerConcertDbContext>(DatabaseProvider.SqlServer);

@@ -1,17 +1,12 @@
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.Contracts;
+
 namespace ConcertBooking.ConcertService.Reservations;
 
-public enum ReservationStatus
-{
-    /// <summary>The seat is held until <see cref="Reservation.ExpiresAt"/>, waiting for a payment.</summary>
-    Pending,
-    Confirmed,
-    Expired,
-
-    /// <summary>Paid after its hold expired, when the seat had been taken by someone else: refunded by PaymentService.</summary>
-    Rejected,
-}
-
-/// <summary>Transitions happen only by conditional UPDATEs on <see cref="Status"/>, so the sweeper and the confirmation never both win.</summary>
+/// <summary>
+/// Transitions happen only by conditional UPDATEs on <see cref="Status"/>, so the sweeper and the confirmation never
+/// both win; the entity names the event each transition publishes.
+/// </summary>
 public sealed class Reservation
 {
     public Guid Id { get; set; }
@@ -35,4 +30,30 @@ public sealed class Reservation
     public DateTimeOffset? ClosedAt { get; set; }
 
     public Guid? PaymentId { get; set; }
+
+    /// <summary>A pending hold of the seat at its current price, until <paramref name="holdTime"/> from now.</summary>
+    public static (Reservation Reservation, ReservationCreated Event) Hold(Seat seat, Guid userId, DateTimeOffset now, TimeSpan holdTime)
+    {
+        var reservation = new Reservation
+        {
+            Id = Guid.CreateVersion7(now),
+            ConcertId = seat.ConcertId,
+            SeatId = seat.Id,
+            UserId = userId,
+            Amount = seat.Price,
+            Status = ReservationStatus.Pending,
+            CreatedAt = now,
+            ExpiresAt = now + holdTime,
+        };
+        return (reservation, new ReservationCreated(reservation.Id, reservation.ConcertId, reservation.SeatId, userId, reservation.Amount,
+            reservation.CreatedAt, reservation.ExpiresAt));
+    }
+
+    public ReservationConfirmed Confirmed(Guid paymentId, decimal amount, DateTimeOffset now) =>
+        new(Id, ConcertId, SeatId, UserId, paymentId, amount, now);
+
+    public ReservationRejected Rejected(Guid paymentId, decimal amount, string reason, DateTimeOffset now) =>
+        new(Id, UserId, paymentId, amount, reason, now);
+
+    public ReservationExpired Expired(DateTimeOffset now) => new(Id, ConcertId, SeatId, UserId, now);
 }

@@ -37,7 +37,7 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options), IU
         {
             payment.ToTable("Payments");
             payment.Property(p => p.Id).ValueGeneratedNever();
-            payment.Property(p => p.IdempotencyKey).HasMaxLength(PaymentsApi.IdempotencyKeyMaxLength);
+            payment.Property(p => p.IdempotencyKey).HasMaxLength(Payment.IdempotencyKeyMaxLength);
             payment.Property(p => p.Amount).HasPrecision(18, 2);
             payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
             // A key charges at most once, and a reservation is paid at most once whatever the key.
@@ -54,12 +54,3 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options), IU
         });
     }
 }
-
-/// <summary>One subclass per provider, so each provider keeps its own migrations.</summary>
-public sealed class PostgresPaymentDbContext(DbContextOptions<PostgresPaymentDbContext> options) : PaymentDbContext(options);
-
-public sealed class SqlServerPaymentDbContext(DbContextOptions<SqlServerPaymentDbContext> options) : PaymentDbContext(options);
-
-public sealed class PostgresPaymentDesignTimeFactory() : DesignTimeDbContextFactory<PostgresPaymentDbContext>(DatabaseProvider.Postgres);
-
-public sealed class SqlServerPaymentDesignTimeFactory() : DesignTimeDbContextFactory<SqlServerPaymentDbContext>(DatabaseProvider.SqlServer);

@@ -1,16 +1,13 @@
+using ConcertBooking.Contracts;
+
 namespace ConcertBooking.PaymentService.Payments;
-
-public enum PaymentStatus
-{
-    Completed,
-
-    /// <summary>ConcertService rejected the late payment (the seat was gone): the amount went back to the wallet.</summary>
-    Refunded,
-}
 
 /// <summary>One per idempotency key and one per reservation, both enforced by unique indexes.</summary>
 public sealed class Payment
 {
+    /// <summary>The longest <see cref="IdempotencyKey"/> accepted, and the column's length.</summary>
+    public const int IdempotencyKeyMaxLength = 100;
+
     public Guid Id { get; set; }
 
     public required string IdempotencyKey { get; set; }
@@ -26,37 +23,23 @@ public sealed class Payment
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RefundedAt { get; set; }
-}
 
-public enum PayableStatus
-{
-    /// <summary>Held by ConcertService and not paid yet.</summary>
-    Pending,
-    Paid,
-    Confirmed,
-    Expired,
-    Refunded,
-}
+    /// <summary>A completed payment of the reservation's amount, and the event that tells ConcertService.</summary>
+    public static (Payment Payment, PaymentCompleted Event) Complete(string idempotencyKey, PayableReservation reservation, DateTimeOffset now)
+    {
+        var payment = new Payment
+        {
+            Id = Guid.CreateVersion7(now),
+            IdempotencyKey = idempotencyKey,
+            ReservationId = reservation.ReservationId,
+            UserId = reservation.UserId,
+            Amount = reservation.Amount,
+            Status = PaymentStatus.Completed,
+            CreatedAt = now,
+        };
+        return (payment, new PaymentCompleted(payment.Id, payment.ReservationId, payment.UserId, payment.Amount, now));
+    }
 
-/// <summary>
-/// PaymentService's local copy of a reservation, kept from ReservationCreated / ReservationExpired (and later
-/// events), so a payment is checked without asking ConcertService.
-/// </summary>
-public sealed class PayableReservation
-{
-    public Guid ReservationId { get; set; }
-
-    public Guid ConcertId { get; set; }
-
-    public Guid SeatId { get; set; }
-
-    public Guid UserId { get; set; }
-
-    public decimal Amount { get; set; }
-
-    public DateTimeOffset ExpiresAt { get; set; }
-
-    public PayableStatus Status { get; set; }
-
-    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The event for a payment that could not be made (it is not stored).</summary>
+    public PaymentFailed Failed(string reason, DateTimeOffset now) => new(ReservationId, UserId, Amount, reason, now);
 }

@@ -11,4 +11,8 @@ public sealed class Wallet
     public decimal Balance { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The wallet a user's first charge creates.</summary>
+    public static Wallet Open(Guid userId, decimal firstCharge, DateTimeOffset now) =>
+        new() { UserId = userId, Balance = firstCharge, UpdatedAt = now };
 }

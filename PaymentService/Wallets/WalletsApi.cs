@@ -1,4 +1,4 @@
-using ConcertBooking.Database;
+using System.Diagnostics;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserReplica;
@@ -19,46 +19,23 @@ public static class WalletsApi
     }
 
     internal static async Task<Results<Ok<WalletResponse>, ProblemHttpResult>> Charge(
-        Guid userId, ChargeWalletRequest request, PaymentDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid userId, ChargeWalletRequest request, CreditWallet credit, CancellationToken cancellationToken) =>
+        await credit.ChargeAsync(userId, request.Amount!.Value, cancellationToken) switch
+        {
+            ChargeWalletResult.Charged(var wallet) => TypedResults.Ok(WalletResponse.From(wallet)),
+            ChargeWalletResult.UnknownUser => KnownUsers.UnknownUser(userId, StatusCodes.Status404NotFound),
+            var other => throw new UnreachableException($"Unexpected {other}"),
+        };
+
+    internal static async Task<Results<Ok<WalletResponse>, ProblemHttpResult>> GetWallet(
+        Guid userId, PaymentDbContext db, CancellationToken cancellationToken)
     {
         if (!await db.IsKnownAsync(userId, cancellationToken))
         {
             return KnownUsers.UnknownUser(userId, StatusCodes.Status404NotFound);
         }
 
-        var amount = request.Amount!.Value;
-        var now = time.GetUtcNow();
-        if (await CreditAsync(db, userId, amount, now, cancellationToken) == 0)
-        {
-            db.Wallets.Add(new Wallet { UserId = userId, Balance = amount, UpdatedAt = now });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException exception) when (exception.IsUniqueViolation())
-            {
-                // A concurrent first charge created the wallet: add to it instead.
-                db.ChangeTracker.Clear();
-                await CreditAsync(db, userId, amount, now, cancellationToken);
-            }
-        }
-
-        return TypedResults.Ok(await DescribeAsync(db, userId, cancellationToken));
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.UserId == userId, cancellationToken);
+        return TypedResults.Ok(wallet is null ? WalletResponse.Empty(userId) : WalletResponse.From(wallet));
     }
-
-    internal static async Task<Results<Ok<WalletResponse>, ProblemHttpResult>> GetWallet(
-        Guid userId, PaymentDbContext db, CancellationToken cancellationToken) =>
-        await db.IsKnownAsync(userId, cancellationToken)
-            ? TypedResults.Ok(await DescribeAsync(db, userId, cancellationToken))
-            : KnownUsers.UnknownUser(userId, StatusCodes.Status404NotFound);
-
-    /// <summary>Adds to the balance in one statement, so concurrent credits and debits never lose an update.</summary>
-    internal static Task<int> CreditAsync(PaymentDbContext db, Guid userId, decimal amount, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Wallets.Where(w => w.UserId == userId)
-            .ExecuteUpdateAsync(set => set.SetProperty(w => w.Balance, w => w.Balance + amount).SetProperty(w => w.UpdatedAt, now), cancellationToken);
-
-    private static async Task<WalletResponse> DescribeAsync(PaymentDbContext db, Guid userId, CancellationToken cancellationToken) =>
-        await db.Wallets.AsNoTracking().Where(w => w.UserId == userId)
-            .Select(w => new WalletResponse(w.UserId, w.Balance, w.UpdatedAt)).FirstOrDefaultAsync(cancellationToken)
-        ?? new WalletResponse(userId, 0m, null); // a known user without a wallet yet simply has nothing in it
 }

@@ -1,11 +1,11 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.Database;
+using ConcertBooking.EntryPasses;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.RabbitMq;
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.Tests.Infrastructure;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.EntryPasses;
 using ConcertBooking.PaymentService.Data;
-using ConcertBooking.ServiceDefaults.EntryPasses;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
 using Microsoft.EntityFrameworkCore;

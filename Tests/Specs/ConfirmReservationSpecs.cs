@@ -1,5 +1,5 @@
+using ConcertBooking.ConcertService;
 using ConcertBooking.ConcertService.Concerts;
-using ConcertBooking.ConcertService.Consumers;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
@@ -19,7 +19,7 @@ public sealed class ConfirmReservationSpecs
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext>.StartAsync("confirm", bus => bus.AddConsumer<ConfirmReservation>());
+        _host = await ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext>.StartAsync("confirm", bus => bus.AddConcertConsumers());
         _concertId = Guid.NewGuid();
         await _host.WithDbAsync(db =>
         {

@@ -34,12 +34,3 @@ public class TokenDbContext(DbContextOptions options) : DbContext(options), IUse
         });
     }
 }
-
-/// <summary>One subclass per provider, so each provider keeps its own migrations.</summary>
-public sealed class PostgresTokenDbContext(DbContextOptions<PostgresTokenDbContext> options) : TokenDbContext(options);
-
-public sealed class SqlServerTokenDbContext(DbContextOptions<SqlServerTokenDbContext> options) : TokenDbContext(options);
-
-public sealed class PostgresTokenDesignTimeFactory() : DesignTimeDbContextFactory<PostgresTokenDbContext>(DatabaseProvider.Postgres);
-
-public sealed class SqlServerTokenDesignTimeFactory() : DesignTimeDbContextFactory<SqlServerTokenDbContext>(DatabaseProvider.SqlServer);

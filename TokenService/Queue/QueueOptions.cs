@@ -11,8 +11,10 @@ public sealed class QueueOptions
     [Range(1, 10_000)]
     public int AdmitPerInterval { get; set; } = 10;
 
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan AdmissionInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an admitted token (and its entry pass) stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AdmissionLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

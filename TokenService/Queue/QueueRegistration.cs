@@ -1,18 +1,19 @@
-using ConcertBooking.ServiceDefaults.EntryPasses;
+using ConcertBooking.Configuration;
+using ConcertBooking.EntryPasses;
+using ConcertBooking.ServiceDefaults;
 using FluentValidation;
 
 namespace ConcertBooking.TokenService.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The waiting queue: its options, the entry-pass signer, the admitter and the request validators.</summary>
+    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter and the request validators.</summary>
     public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<QueueOptions>()
-            .BindConfiguration(QueueOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName);
         builder.AddEntryPasses();
+        builder.Services.AddScoped<EnterQueue>();
+        builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
         builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;

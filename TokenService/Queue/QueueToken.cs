@@ -1,12 +1,5 @@
 namespace ConcertBooking.TokenService.Queue;
 
-public enum QueueTokenStatus
-{
-    Waiting,
-    Admitted,
-    Expired,
-}
-
 /// <summary>A user's place in one concert's waiting queue; at most one per user and concert (unique index).</summary>
 public sealed class QueueToken
 {
@@ -31,7 +24,45 @@ public sealed class QueueToken
 
     public string? EntryPass { get; set; }
 
+    /// <summary>A user's first entry into a concert's queue: waiting, at the back.</summary>
+    public static QueueToken Enter(Guid concertId, Guid userId, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        ConcertId = concertId,
+        UserId = userId,
+        Status = QueueTokenStatus.Waiting,
+        EnteredAt = now,
+    };
+
     /// <summary>An admitted token counts as expired from its expiry on, even before the admitter marks it.</summary>
     public QueueTokenStatus EffectiveStatus(DateTimeOffset now) =>
         Status == QueueTokenStatus.Admitted && ExpiresAt <= now ? QueueTokenStatus.Expired : Status;
+
+    /// <summary>
+    /// An expired token goes to the back of the queue: the user lost the admission they did not use, not the right
+    /// to queue. False (and nothing changed) for a token that is waiting or admitted.
+    /// </summary>
+    public bool RequeueIfExpired(DateTimeOffset now)
+    {
+        if (EffectiveStatus(now) != QueueTokenStatus.Expired)
+        {
+            return false;
+        }
+
+        Status = QueueTokenStatus.Waiting;
+        EnteredAt = now;
+        AdmittedAt = null;
+        ExpiresAt = null;
+        EntryPass = null;
+        return true;
+    }
+
+    /// <summary>Let in until <paramref name="expiresAt"/>, with the signed pass that says so.</summary>
+    public void Admit(DateTimeOffset now, DateTimeOffset expiresAt, string entryPass)
+    {
+        Status = QueueTokenStatus.Admitted;
+        AdmittedAt = now;
+        ExpiresAt = expiresAt;
+        EntryPass = entryPass;
+    }
 }

@@ -29,12 +29,3 @@ public class UserDbContext(DbContextOptions options) : DbContext(options)
         });
     }
 }
-
-/// <summary>One subclass per provider, so each provider keeps its own migrations.</summary>
-public sealed class PostgresUserDbContext(DbContextOptions<PostgresUserDbContext> options) : UserDbContext(options);
-
-public sealed class SqlServerUserDbContext(DbContextOptions<SqlServerUserDbContext> options) : UserDbContext(options);
-
-public sealed class PostgresUserDesignTimeFactory() : DesignTimeDbContextFactory<PostgresUserDbContext>(DatabaseProvider.Postgres);
-
-public sealed class SqlServerUserDesignTimeFactory() : DesignTimeDbContextFactory<SqlServerUserDbContext>(DatabaseProvider.SqlServer);

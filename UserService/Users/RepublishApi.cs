@@ -1,57 +1,15 @@
-using ConcertBooking.Contracts;
-using ConcertBooking.Messaging.Outbox;
-using ConcertBooking.UserService.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace ConcertBooking.UserService.Users;
-
-public sealed record RepublishResult(int Republished);
 
 public static class RepublishApi
 {
-    private const int BatchSize = 500;
-
-    /// <summary>
-    /// <c>POST /ops/users/republish</c>: every user again, at its current version, through the outbox. A replica
-    /// that already holds that version ignores it, one that lost the user (or a new service) gets it back.
-    /// </summary>
+    /// <summary><c>POST /ops/users/republish</c>: see <see cref="RepublishUsers"/>.</summary>
     public static RouteGroupBuilder MapUserRepublish(this RouteGroupBuilder ops)
     {
-        ops.MapPost("/users/republish", RepublishAsync)
+        ops.MapPost("/users/republish", Republish)
             .WithSummary("Re-publish every user at its current version so new or damaged replicas converge.");
         return ops;
     }
 
-    internal static async Task<RepublishResult> RepublishAsync(
-        IServiceScopeFactory scopeFactory, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var republished = 0;
-        var after = Guid.Empty;
-        while (true)
-        {
-            // A scope per batch keeps the change tracker small and commits as it goes.
-            await using var scope = scopeFactory.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<UserDbContext>();
-            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-            var batch = await db.Users.AsNoTracking()
-                .Where(u => u.Id.CompareTo(after) > 0)
-                .OrderBy(u => u.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                return new RepublishResult(republished);
-            }
-
-            var now = time.GetUtcNow();
-            foreach (var user in batch)
-            {
-                outbox.Add(new UserUpdated(user.Id, user.Name, user.Email, user.Version, now), user.Id.ToString());
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            republished += batch.Count;
-            after = batch[^1].Id;
-        }
-    }
+    internal static Task<RepublishResult> Republish(RepublishUsers republish, CancellationToken cancellationToken) =>
+        republish.RepublishAsync(cancellationToken);
 }

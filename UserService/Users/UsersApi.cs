@@ -1,5 +1,4 @@
-using ConcertBooking.Database;
-using ConcertBooking.Messaging.Outbox;
+using System.Diagnostics;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserService.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,24 +22,13 @@ public static class UsersApi
     }
 
     internal static async Task<Results<Created<UserResponse>, ProblemHttpResult>> SignUp(
-        SignUpRequest request, UserDbContext db, IOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
-    {
-        // No lookup first: the unique index on the normalised email answers a taken email in the same round trip
-        // as the insert, and it is what decides between concurrent signups anyway.
-        var (user, created) = User.SignUp(request.Name!, request.Email!, time.GetUtcNow());
-        db.Users.Add(user);
-        outbox.Add(created, partitionKey: user.Id.ToString());
-        try
+        SignUpRequest request, SignUpUser signUp, CancellationToken cancellationToken) =>
+        await signUp.SignUpAsync(request.Name!, request.Email!, cancellationToken) switch
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
-        {
-            return EmailTaken(user.Email);
-        }
-
-        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
-    }
+            SignUpResult.SignedUp(var user) => TypedResults.Created($"/users/{user.Id}", UserResponse.From(user)),
+            SignUpResult.EmailTaken(var email) => EmailTaken(email),
+            var other => throw new UnreachableException($"Unexpected {other}"),
+        };
 
     internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(
         Guid id, UserDbContext db, CancellationToken cancellationToken) =>
@@ -49,62 +37,26 @@ public static class UsersApi
             : NotFound(id);
 
     internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> ChangeUser(
-        Guid id, ChangeUserRequest request, UserDbContext db, IOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null)
+        Guid id, ChangeUserRequest request, ChangeUser change, CancellationToken cancellationToken) =>
+        await change.ChangeAsync(id, request.Name, request.Email, cancellationToken) switch
         {
-            return NotFound(id);
-        }
-
-        if (request.Email is not null
-            && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == User.Normalize(request.Email), cancellationToken))
-        {
-            return EmailTaken(request.Email.Trim());
-        }
-
-        if (user.Change(request.Name, request.Email, time.GetUtcNow()) is { } updated)
-        {
-            outbox.Add(updated, partitionKey: user.Id.ToString());
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return ChangedConcurrently(id);
-            }
-            catch (DbUpdateException exception) when (exception.IsUniqueViolation())
-            {
-                return EmailTaken(user.Email);
-            }
-        }
-
-        return TypedResults.Ok(UserResponse.From(user));
-    }
+            ChangeUserResult.Changed(var user) => TypedResults.Ok(UserResponse.From(user)),
+            ChangeUserResult.Unchanged(var user) => TypedResults.Ok(UserResponse.From(user)),
+            ChangeUserResult.UnknownUser => NotFound(id),
+            ChangeUserResult.EmailTaken(var email) => EmailTaken(email),
+            ChangeUserResult.ChangedConcurrently => ChangedConcurrently(id),
+            var other => throw new UnreachableException($"Unexpected {other}"),
+        };
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
-        Guid id, UserDbContext db, IOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null)
+        Guid id, DeleteUser delete, CancellationToken cancellationToken) =>
+        await delete.DeleteAsync(id, cancellationToken) switch
         {
-            return NotFound(id);
-        }
-
-        db.Users.Remove(user);
-        outbox.Add(user.Delete(time.GetUtcNow()), partitionKey: user.Id.ToString());
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ChangedConcurrently(id);
-        }
-
-        return TypedResults.NoContent();
-    }
+            DeleteUserResult.Deleted => TypedResults.NoContent(),
+            DeleteUserResult.UnknownUser => NotFound(id),
+            DeleteUserResult.ChangedConcurrently => ChangedConcurrently(id),
+            var other => throw new UnreachableException($"Unexpected {other}"),
+        };
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown user", detail: $"There is no user {id}.");

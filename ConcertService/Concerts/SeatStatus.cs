@@ -1,0 +1,8 @@
+namespace ConcertBooking.ConcertService.Concerts;
+
+public enum SeatStatus
+{
+    Available,
+    Held,
+    Sold,
+}

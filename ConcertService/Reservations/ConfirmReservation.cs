@@ -1,0 +1,69 @@
+using ConcertBooking.ConcertService.Concerts;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.ConcertService.Reservations;
+
+/// <summary>
+/// A completed payment confirms its reservation and sells the seat. Only conditional UPDATEs and staged events, so
+/// it runs inside the caller's transaction (the inbox's) and commits with it, or not at all.
+/// <para>
+/// A payment for a reservation that expired meanwhile (PaymentService checks the expiry too, so only a payment
+/// racing the sweeper gets here): confirmed anyway when the seat is still available, because the user paid and
+/// the seat is free; otherwise the reservation is Rejected and ReservationRejected asks PaymentService to refund.
+/// Either way the money and the seat end up consistent.
+/// </para>
+/// </summary>
+public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, TimeProvider time)
+{
+    private const string RejectionReason = "The hold expired before the payment arrived and the seat was taken meanwhile.";
+
+    public async Task<ConfirmReservationResult> ConfirmAsync(Guid reservationId, Guid paymentId, decimal amount, CancellationToken cancellationToken)
+    {
+        var reservation = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reservationId, cancellationToken);
+        if (reservation is null)
+        {
+            return new ConfirmReservationResult.UnknownReservation();
+        }
+
+        var now = time.GetUtcNow();
+        if (await CloseAsync(reservation.Id, ReservationStatus.Pending, ReservationStatus.Confirmed, paymentId, now, cancellationToken))
+        {
+            await db.Seats.Where(s => s.ReservationId == reservation.Id && s.Status == SeatStatus.Held)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.Status, SeatStatus.Sold).SetProperty(s => s.HeldUntil, (DateTimeOffset?)null), cancellationToken);
+            outbox.Add(reservation.Confirmed(paymentId, amount, now), partitionKey: reservation.Id.ToString());
+            return new ConfirmReservationResult.Confirmed();
+        }
+
+        var current = await db.Reservations.AsNoTracking().Where(r => r.Id == reservation.Id).Select(r => r.Status).FirstAsync(cancellationToken);
+        if (current != ReservationStatus.Expired)
+        {
+            return new ConfirmReservationResult.AlreadyClosed(current);
+        }
+
+        var seatTaken = await db.Seats.Where(s => s.Id == reservation.SeatId && s.Status == SeatStatus.Available)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Status, SeatStatus.Sold)
+                .SetProperty(s => s.ReservationId, reservation.Id)
+                .SetProperty(s => s.HeldUntil, (DateTimeOffset?)null), cancellationToken);
+        if (seatTaken == 1)
+        {
+            await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Confirmed, paymentId, now, cancellationToken);
+            outbox.Add(reservation.Confirmed(paymentId, amount, now), partitionKey: reservation.Id.ToString());
+            return new ConfirmReservationResult.ConfirmedLate();
+        }
+
+        await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Rejected, paymentId, now, cancellationToken);
+        outbox.Add(reservation.Rejected(paymentId, amount, RejectionReason, now), partitionKey: reservation.Id.ToString());
+        return new ConfirmReservationResult.Rejected();
+    }
+
+    private async Task<bool> CloseAsync(
+        Guid reservationId, ReservationStatus from, ReservationStatus to, Guid paymentId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Reservations.Where(r => r.Id == reservationId && r.Status == from)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, to)
+                .SetProperty(r => r.ClosedAt, now)
+                .SetProperty(r => r.PaymentId, paymentId), cancellationToken) == 1;
+}

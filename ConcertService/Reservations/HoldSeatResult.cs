@@ -1,0 +1,30 @@
+using ConcertBooking.EntryPasses;
+
+namespace ConcertBooking.ConcertService.Reservations;
+
+/// <summary>What <see cref="HoldSeat"/> did, in the order its checks run.</summary>
+public abstract record HoldSeatResult
+{
+    private HoldSeatResult()
+    {
+    }
+
+    /// <summary>The seat is Held for the reservation, committed with ReservationCreated.</summary>
+    public sealed record Held(Reservation Reservation) : HoldSeatResult;
+
+    /// <summary>Not in this service's replica (or, in Http lookup mode, UserService says so).</summary>
+    public sealed record UnknownUser : HoldSeatResult;
+
+    /// <summary>Only with <c>UserLookup:Mode=Http</c>: UserService did not answer.</summary>
+    public sealed record UserLookupUnavailable : HoldSeatResult;
+
+    public sealed record UnknownSeat : HoldSeatResult;
+
+    public sealed record NoEntryPass : HoldSeatResult;
+
+    /// <summary>The pass did not verify; <paramref name="Verdict"/> says why.</summary>
+    public sealed record EntryPassRefused(EntryPassVerdict Verdict) : HoldSeatResult;
+
+    /// <summary>Held or sold already: another reservation won the seat.</summary>
+    public sealed record SeatTaken(string Label) : HoldSeatResult;
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.ConcertService.Reservations;
+
+[OptionsValidator]
+internal sealed partial class ReservationOptionsValidator : IValidateOptions<ReservationOptions>;

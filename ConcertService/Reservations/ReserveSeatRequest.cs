@@ -1,0 +1,3 @@
+namespace ConcertBooking.ConcertService.Reservations;
+
+public sealed record ReserveSeatRequest(Guid? UserId, Guid? SeatId);

@@ -1,0 +1,12 @@
+using FluentValidation;
+
+namespace ConcertBooking.ConcertService.Reservations;
+
+public sealed class ReserveSeatRequestValidator : AbstractValidator<ReserveSeatRequest>
+{
+    public ReserveSeatRequestValidator()
+    {
+        RuleFor(r => r.UserId).NotNull().NotEqual(Guid.Empty).WithMessage("UserId is required.");
+        RuleFor(r => r.SeatId).NotNull().NotEqual(Guid.Empty).WithMessage("SeatId is required.");
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.ConcertService.Users;
+
+/// <summary>GET UserService's /users/{id} with a timeout and retries: what the replica spares every booking.</summary>
+internal sealed class HttpUserLookup(HttpClient client, IOptions<UserLookupOptions> options) : IUserLookup
+{
+    public async Task<UserLookupResult> FindAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        for (var attempt = 0; ; attempt++)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.Timeout);
+            try
+            {
+                using var response = await client.GetAsync(new Uri(settings.UserServiceUrl, $"/users/{userId}"), timeout.Token);
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return UserLookupResult.Unknown;
+                }
+
+                if (response.IsSuccessStatusCode)
+                {
+                    return UserLookupResult.Known;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Down or too slow: retried below, like a typical synchronous client would.
+            }
+
+            if (attempt >= settings.Retries)
+            {
+                return UserLookupResult.Unavailable;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50 * (attempt + 1)), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.ConcertService.Users;
+
+[OptionsValidator]
+internal sealed partial class UserLookupOptionsValidator : IValidateOptions<UserLookupOptions>;

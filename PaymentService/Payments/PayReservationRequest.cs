@@ -1,0 +1,3 @@
+namespace ConcertBooking.PaymentService.Payments;
+
+public sealed record PayReservationRequest(Guid? ReservationId, Guid? UserId);

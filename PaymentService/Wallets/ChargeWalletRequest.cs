@@ -1,0 +1,3 @@
+namespace ConcertBooking.PaymentService.Wallets;
+
+public sealed record ChargeWalletRequest(decimal? Amount);

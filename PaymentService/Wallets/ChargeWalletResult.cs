@@ -1,0 +1,15 @@
+namespace ConcertBooking.PaymentService.Wallets;
+
+/// <summary>What <see cref="CreditWallet.ChargeAsync"/> did.</summary>
+public abstract record ChargeWalletResult
+{
+    private ChargeWalletResult()
+    {
+    }
+
+    /// <summary>The amount is in the wallet (opened by this charge if it was the first).</summary>
+    public sealed record Charged(Wallet Wallet) : ChargeWalletResult;
+
+    /// <summary>The user is not in this service's replica; nothing was written.</summary>
+    public sealed record UnknownUser : ChargeWalletResult;
+}

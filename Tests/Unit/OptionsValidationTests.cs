@@ -1,0 +1,60 @@
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.PaymentService.Data;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.UserService.Data;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Tests.Unit;
+
+/// <summary>
+/// A bad setting, nested ones included, stops a service at start-up with a message that names its key, the way an
+/// operator writes it. Nothing here reaches the broker or the database: options are validated before any hosted
+/// service (migrator, bus) starts.
+/// </summary>
+[TestFixture]
+[Category(TestCategories.Unit)]
+public sealed class OptionsValidationTests
+{
+    [TestCase("Messaging:Outbox:BatchSize", "0")]
+    [TestCase("Messaging:Consumers:ConcurrentMessageLimit", "0")]
+    [TestCase("Messaging:Inbox:CleanupInterval", "00:00:00")]
+    [TestCase("Messaging:RabbitMq:Port", "0")]
+    [TestCase("Database:MaxAutoPrepare", "-1")]
+    public void Any_service_does_not_start_with_a_messaging_or_database_setting_out_of_range(string key, string value) =>
+        AssertStartupRefused<UserDbContext>("users", key, value);
+
+    [Test]
+    public void ConcertService_does_not_start_with_a_demo_concert_of_no_seats_per_row() =>
+        AssertStartupRefused<ConcertDbContext>("concert", "Concerts:Demo:0:SeatsPerRow", "0");
+
+    [Test]
+    public void ConcertService_does_not_start_with_a_hold_time_of_zero() =>
+        AssertStartupRefused<ConcertDbContext>("concert", "Reservations:HoldTime", "00:00:00");
+
+    [Test]
+    public void PaymentService_does_not_start_with_a_maximum_charge_of_zero() =>
+        AssertStartupRefused<PaymentDbContext>("payment", "Wallets:MaxCharge", "0");
+
+    [Test]
+    public void TokenService_does_not_start_with_a_negative_admission_lifetime() =>
+        AssertStartupRefused<TokenDbContext>("token", "Queue:AdmissionLifetime", "-00:00:01");
+
+    [Test]
+    public void TokenService_does_not_start_with_a_short_entry_pass_key() =>
+        AssertStartupRefused<TokenDbContext>("token", "EntryPass:SigningKey", "too-short");
+
+    private static void AssertStartupRefused<TEntryPoint>(string service, string key, string value)
+        where TEntryPoint : class
+    {
+        using var host = new ServiceHost<TEntryPoint>(service, new Dictionary<string, string?>
+        {
+            ["Database:MigrateOnStartup"] = "false",
+            [key] = value,
+        });
+
+        var refused = Assert.Throws<OptionsValidationException>(() => _ = host.Services);
+
+        Assert.That(refused!.Message, Does.Contain(key));
+    }
+}

@@ -1,0 +1,46 @@
+using ConcertBooking.Database;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.UserReplica;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.TokenService.Queue;
+
+/// <summary>Puts a known user in a concert's waiting queue; entering again never creates a second token.</summary>
+public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
+{
+    public async Task<EnterQueueResult> EnterAsync(Guid concertId, Guid userId, CancellationToken cancellationToken)
+    {
+        if (!await db.IsKnownAsync(userId, cancellationToken))
+        {
+            return new EnterQueueResult.UnknownUser();
+        }
+
+        var now = time.GetUtcNow();
+        var existing = await db.QueueTokens.FirstOrDefaultAsync(t => t.ConcertId == concertId && t.UserId == userId, cancellationToken);
+        if (existing is not null)
+        {
+            if (existing.RequeueIfExpired(now))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return new EnterQueueResult.AlreadyQueued(await db.StandingAsync(existing, now, cancellationToken));
+        }
+
+        var token = QueueToken.Enter(concertId, userId, now);
+        db.QueueTokens.Add(token);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            // A concurrent entry of the same user won: answer with its token, as for any repeated entry.
+            db.ChangeTracker.Clear();
+            var winner = await db.QueueTokens.FirstAsync(t => t.ConcertId == concertId && t.UserId == userId, cancellationToken);
+            return new EnterQueueResult.AlreadyQueued(await db.StandingAsync(winner, now, cancellationToken));
+        }
+
+        return new EnterQueueResult.Entered(await db.StandingAsync(token, now, cancellationToken));
+    }
+}

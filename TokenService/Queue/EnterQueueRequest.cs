@@ -1,0 +1,3 @@
+namespace ConcertBooking.TokenService.Queue;
+
+public sealed record EnterQueueRequest(Guid? UserId);

@@ -1,0 +1,8 @@
+namespace ConcertBooking.TokenService.Queue;
+
+public enum QueueTokenStatus
+{
+    Waiting,
+    Admitted,
+    Expired,
+}
