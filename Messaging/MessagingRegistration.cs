@@ -40,7 +40,7 @@ public static class MessagingRegistration
         services.TryAddSingleton<MessagingMetrics>();
         services.TryAddSingleton<RecentActivity>();
         services.TryAddSingleton<ReceiveEndpoints>();
-        services.AddOutbox<TDbContext>(options.Outbox);
+        services.AddOutbox<TDbContext>();
         services.AddHousekeeping<TDbContext>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
@@ -53,21 +53,25 @@ public static class MessagingRegistration
             transport.ConfigureBus(bus, options);
         });
         transport.AddServices<TDbContext>(builder, options);
+
+        // Hosted services stop in the reverse order of their registration: registered after the bus (AddMassTransit) and
+        // the transport's own, the relay stops first, so a publish under way at shutdown still finds a running bus.
+        if (options.Outbox.RelayEnabled)
+        {
+            services.AddHostedService<OutboxRelay<TDbContext>>();
+        }
+
         return builder;
     }
 
-    /// <summary>The outbox, its commit wake-up (an EF Core interceptor the service's DbContext picks up) and its relay.</summary>
-    private static void AddOutbox<TDbContext>(this IServiceCollection services, OutboxOptions options)
+    /// <summary>The outbox and its commit wake-up (an EF Core interceptor the service's DbContext picks up); the relay comes after the bus.</summary>
+    private static void AddOutbox<TDbContext>(this IServiceCollection services)
         where TDbContext : DbContext
     {
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
-        if (options.RelayEnabled)
-        {
-            services.AddHostedService<OutboxRelay<TDbContext>>();
-        }
     }
 
     private static void AddHousekeeping<TDbContext>(this IServiceCollection services)

@@ -1,0 +1,90 @@
+using ConcertBooking.Messaging.Publishing;
+using ConcertBooking.Messaging.RabbitMq;
+using ConcertBooking.Tests.Infrastructure;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// The relay and its housekeeping where a deployment differs from a test bench: hosts stopping, clocks that disagree,
+/// a day of rows to clean up.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class OutboxRelayHardeningTests
+{
+    [Test]
+    public async Task The_relay_stops_before_the_bus_so_a_publish_under_way_at_shutdown_is_still_confirmed()
+    {
+        var publisher = new PublishesOnlyOnceStopped();
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            TestServices = service => service == "users"
+                ? services => services.Replace(ServiceDescriptor.Singleton<ITransportPublisher>(sp =>
+                    publisher.Wrap(ActivatorUtilities.CreateInstance<RabbitMqPublisher>(sp), sp.GetRequiredService<IBusControl>())))
+                : null,
+        });
+        using var users = system.Users.CreateClient();
+        var user = await users.SignUpAsync("Shutdown Sam");
+        await publisher.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The relay holds the publish until it is told to stop, then hands it to the bus: the bus must still be running.
+        await system.Users.DisposeAsync();
+        var outcome = await publisher.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        TestContext.Out.WriteLine($"When the relay was told to stop the bus was {publisher.BusAtStop}; the publish then: " +
+            $"{outcome?.GetType().Name ?? "confirmed"} {outcome?.Message}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(publisher.BusAtStop, Is.EqualTo(BusHealthStatus.Healthy), "the bus had stopped before the relay was told to");
+            Assert.That(outcome, Is.Null, "the publish under way was not confirmed");
+        });
+        await system.AllReplicasReachAsync(user.Id, version: 1);
+    }
+
+    /// <summary>
+    /// Holds the first publish until the relay cancels it (its host is stopping), notes the bus's state at that moment,
+    /// then publishes it anyway, on the real bus, without the cancelled token.
+    /// </summary>
+    private sealed class PublishesOnlyOnceStopped
+    {
+        private int _held;
+
+        public BusHealthStatus? BusAtStop { get; private set; }
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<Exception?> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ITransportPublisher Wrap(ITransportPublisher inner, IBusControl bus) => new Publisher(inner, bus, this);
+
+        private sealed class Publisher(ITransportPublisher inner, IBusControl bus, PublishesOnlyOnceStopped owner) : ITransportPublisher
+        {
+            public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Exchange(ref owner._held, 1) == 1)
+                {
+                    await inner.PublishAsync(message, cancellationToken);
+                    return;
+                }
+
+                owner.Entered.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                owner.BusAtStop = bus.CheckHealth().Status;
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await inner.PublishAsync(message, timeout.Token);
+                    owner.Outcome.TrySetResult(null);
+                }
+                catch (Exception exception)
+                {
+                    owner.Outcome.TrySetResult(exception);
+                    throw;
+                }
+            }
+        }
+    }
+}
