@@ -6,7 +6,6 @@ using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -75,7 +74,8 @@ public sealed class KafkaTransport : IMessagingTransport
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddSingleton<IDeadLetters, KafkaDeadLetterReader>();
         services.AddHostedService<KafkaConsumerService>();
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded, tags: ["ready"]);
+        // In /health, not readiness: while the cluster is away the service still takes writes into its outbox.
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [MessagingHealthChecks.Tag]);
     }
 
     private static NotSupportedException OnlyThroughTheOutbox() =>

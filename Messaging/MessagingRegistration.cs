@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ namespace ConcertBooking.Messaging;
 
 public static class MessagingRegistration
 {
+    private const string ReplacedBusCheck = "masstransit-bus";
+
     /// <summary>
     /// The outbox, its relay, the inbox in front of every consumer, housekeeping and diagnostics, on the transport of
     /// <paramref name="transports"/> that <c>Messaging:Transport</c> names.
@@ -43,15 +46,27 @@ public static class MessagingRegistration
         services.AddOutbox<TDbContext>();
         services.AddHousekeeping<TDbContext>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
-        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [MessagingHealthChecks.Tag]);
+        services.AddHealthCheckGauge();
 
         services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.ServiceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddInboxAndRetries<TDbContext>(options.Consumers);
+            bus.ConfigureHealthCheckOptions(health => health.Name = ReplacedBusCheck);
             transport.ConfigureBus(bus, options);
         });
+        // MassTransit registers its bus check for readiness ("ready" tag), and calls a broker outage Degraded; here
+        // readiness means the database answers, and a broker outage is Unhealthy in /health, so the bus check is ours.
+        services.PostConfigure<HealthCheckServiceOptions>(health =>
+        {
+            foreach (var replaced in health.Registrations.Where(r => r.Name == ReplacedBusCheck).ToList())
+            {
+                health.Registrations.Remove(replaced);
+            }
+        });
+        services.AddHealthChecks().AddCheck<BusHealthCheck>(MessagingHealthChecks.Bus, tags: [MessagingHealthChecks.Tag]);
         transport.AddServices<TDbContext>(builder, options);
 
         // Hosted services stop in the reverse order of their registration: registered after the bus (AddMassTransit) and
@@ -72,6 +87,17 @@ public static class MessagingRegistration
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
+    }
+
+    /// <summary>Every health check's status as a gauge, sampled in the background so that a scrape never runs a check.</summary>
+    private static void AddHealthCheckGauge(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthCheckGauge>());
+        services.Configure<HealthCheckPublisherOptions>(publisher =>
+        {
+            publisher.Delay = TimeSpan.FromSeconds(2);
+            publisher.Period = TimeSpan.FromSeconds(10);
+        });
     }
 
     private static void AddHousekeeping<TDbContext>(this IServiceCollection services)

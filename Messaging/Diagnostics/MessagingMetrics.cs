@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ConcertBooking.Messaging.Operations;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConcertBooking.Messaging.Diagnostics;
 
@@ -46,6 +47,11 @@ public sealed class MessagingMetrics
             () => latest() is { } s ? [new Measurement<double>(s.OldestPendingAge?.TotalSeconds ?? 0)] : Array.Empty<Measurement<double>>(),
             "s", "Age of the oldest undispatched outbox message: grows when the relay is stuck.");
     }
+
+    internal void ObserveHealth(Func<IReadOnlyDictionary<string, HealthStatus>> latest) =>
+        Meter.CreateObservableGauge("health.check.status",
+            () => latest().Select(check => new Measurement<int>((int)check.Value, new KeyValuePair<string, object?>("check", check.Key))),
+            "{status}", "Each health check's latest status: 2 healthy, 1 degraded, 0 unhealthy.");
 
     public void DeliveryLag(string consumer, TimeSpan lag) =>
         _deliveryLag.Record(Math.Max(0, lag.TotalMilliseconds), new KeyValuePair<string, object?>("consumer", consumer));

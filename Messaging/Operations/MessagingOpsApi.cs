@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Operations;
@@ -24,7 +25,7 @@ public static class MessagingOps
             .WithSummary("Send one dead letter back to the queue it failed on.");
         ops.MapGet("/status.json", StatusAsync).WithSummary("What the status page shows.");
         ops.MapGet("/status", () => TypedResults.Content(StatusPage.Html, "text/html; charset=utf-8"))
-            .WithSummary("A live status page: backlog, delivery lag, recent failures.");
+            .WithSummary("A live status page: health of the database and broker, backlog, delivery lag, recent failures.");
         return ops;
     }
 
@@ -39,8 +40,8 @@ public static class MessagingOps
     }
 
     private static async Task<ServiceStatus> StatusAsync(
-        IOutboxStatusReader outbox, RecentActivity activity, IDeadLetters deadLetters, IOptions<MessagingOptions> options,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        IOutboxStatusReader outbox, RecentActivity activity, IDeadLetters deadLetters, HealthCheckService health,
+        IOptions<MessagingOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         IReadOnlyList<DeadLetter> letters = [];
         string? deadLettersError = null;
@@ -54,7 +55,10 @@ public static class MessagingOps
             deadLettersError = exception.Message;
         }
 
-        return new ServiceStatus(options.Value.ServiceName, timeProvider.GetUtcNow(), await outbox.ReadAsync(cancellationToken),
-            activity.Lag(), activity.RecentFailures, letters, deadLettersError);
+        // Live, not the gauge's sample: an operator looking at the page wants the broker's state now.
+        var report = await health.CheckHealthAsync(cancellationToken);
+        return new ServiceStatus(options.Value.ServiceName, timeProvider.GetUtcNow(),
+            [.. report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message))],
+            await outbox.ReadAsync(cancellationToken), activity.Lag(), activity.RecentFailures, letters, deadLettersError);
     }
 }

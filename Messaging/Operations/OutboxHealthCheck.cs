@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Operations;
 
 /// <summary>
-/// Not ready while the oldest pending outbox row is older than <see cref="OutboxOptions.StuckAfter"/>: events are
-/// being written but not leaving (broker unreachable, relay stopped or failing), and replicas fall behind.
+/// The outbox in <c>/health</c> (not in readiness: writes go on into the outbox while events cannot leave, which is
+/// what it is for). Unhealthy while the oldest pending outbox row is older than <see cref="Outbox.OutboxOptions.StuckAfter"/>:
+/// events are being written but not leaving (broker unreachable, relay stopped or failing), and replicas fall behind.
 /// </summary>
 internal sealed class OutboxHealthCheck<TDbContext>(
     IServiceScopeFactory scopeFactory, IOptions<MessagingOptions> options, TimeProvider timeProvider) : IHealthCheck

@@ -14,7 +14,7 @@ internal static class StatusPage
   h1 { font-size: 1.4rem; margin: 0 0 .2rem; } h2 { font-size: 1.05rem; margin: 1.6rem 0 .5rem; }
   .muted { color: #667; } .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
   .card { background: #fff; border: 1px solid #dde; border-radius: 8px; padding: .8rem 1rem; min-width: 9rem; }
-  .card b { display: block; font-size: 1.5rem; } .bad b { color: #b3261e; } .ok b { color: #1b6e3a; }
+  .card b { display: block; font-size: 1.5rem; } .bad b { color: #b3261e; } .ok b { color: #1b6e3a; } .warn b { color: #8a5a00; }
   table { border-collapse: collapse; background: #fff; width: 100%; }
   td, th { border: 1px solid #dde; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   th { background: #eef0f4; } td.err { font-family: ui-monospace, monospace; font-size: 12px; }
@@ -23,6 +23,8 @@ internal static class StatusPage
 <body>
 <h1>ConcertBooking · <span id="service">…</span></h1>
 <div class="muted">Updated <span id="updated">never</span> · refreshes every 2 s</div>
+<h2>Health (database, broker, outbox)</h2>
+<div class="cards" id="health"></div>
 <h2>Outbox backlog</h2>
 <div class="cards">
   <div class="card" id="card-pending">Pending<b id="pending">–</b></div>
@@ -61,6 +63,14 @@ async function refresh() {
     text("pending", s.outbox.pending); text("failing", s.outbox.failing); text("dispatched", s.outbox.dispatchedInRetention);
     text("oldest", s.outbox.oldestPendingAge ?? "none");
     document.getElementById("card-failing").className = "card " + (s.outbox.failing ? "bad" : "ok");
+    const health = document.getElementById("health"); health.replaceChildren();
+    for (const h of s.health) {
+      const card = document.createElement("div");
+      card.className = "card " + (h.status === "Healthy" ? "ok" : h.status === "Degraded" ? "warn" : "bad");
+      card.id = "health-" + h.name; card.title = h.description ?? "";
+      card.append(h.name); const b = document.createElement("b"); b.textContent = h.status; card.append(b);
+      health.append(card);
+    }
     text("lag-samples", s.deliveryLagMs.samples);
     text("lag-p50", ms(s.deliveryLagMs.p50)); text("lag-p95", ms(s.deliveryLagMs.p95));
     text("lag-p99", ms(s.deliveryLagMs.p99)); text("lag-max", ms(s.deliveryLagMs.max));

@@ -32,7 +32,10 @@ public sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The service is not ready while an undispatched row is older than this: the relay is stuck.</summary>
+    /// <summary>
+    /// <c>/health</c> reports the outbox unhealthy while a row the relay could publish is older than this: events are
+    /// written but not leaving (broker unreachable, relay stopped or failing). Readiness is not affected.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(1);
 }
