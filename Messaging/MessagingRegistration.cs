@@ -46,6 +46,7 @@ public static class MessagingRegistration
         services.AddOutbox<TDbContext>();
         services.AddHousekeeping<TDbContext>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
+        services.AddSingleton<IParkedOutboxMessages, ParkedOutboxMessages<TDbContext>>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [MessagingHealthChecks.Tag]);
         services.AddHealthCheckGauge();
 

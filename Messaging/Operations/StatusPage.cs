@@ -30,8 +30,11 @@ internal static class StatusPage
   <div class="card" id="card-pending">Pending<b id="pending">–</b></div>
   <div class="card" id="card-oldest">Oldest pending<b id="oldest">–</b></div>
   <div class="card" id="card-failing">Failing<b id="failing">–</b></div>
+  <div class="card" id="card-parked">Parked<b id="parked">–</b></div>
   <div class="card">Dispatched (retained)<b id="dispatched">–</b></div>
 </div>
+<h2>Parked outbox messages (each holds back its key: retry or discard at /ops/outbox/parked)</h2>
+<table><thead><tr><th>Message</th><th>Type</th><th>Attempts</th><th>Last error</th><th>Parked at</th></tr></thead><tbody id="parked-rows"></tbody></table>
 <h2>Delivery lag (ms, outbox write to consumer commit, latest <span id="lag-samples">0</span> messages consumed here)</h2>
 <div class="cards">
   <div class="card">p50<b id="lag-p50">–</b></div>
@@ -60,9 +63,12 @@ async function refresh() {
     if (!response.ok) throw new Error(response.status + " " + response.statusText);
     const s = await response.json();
     text("service", s.service); text("updated", new Date(s.at).toLocaleTimeString());
-    text("pending", s.outbox.pending); text("failing", s.outbox.failing); text("dispatched", s.outbox.dispatchedInRetention);
+    const capped = n => n >= s.outbox.countCap ? s.outbox.countCap + "+" : n;
+    text("pending", capped(s.outbox.pending)); text("failing", capped(s.outbox.failing)); text("parked", capped(s.outbox.parked));
+    text("dispatched", capped(s.outbox.dispatchedInRetention));
     text("oldest", s.outbox.oldestPendingAge ?? "none");
     document.getElementById("card-failing").className = "card " + (s.outbox.failing ? "bad" : "ok");
+    document.getElementById("card-parked").className = "card " + (s.outbox.parked ? "bad" : "ok");
     const health = document.getElementById("health"); health.replaceChildren();
     for (const h of s.health) {
       const card = document.createElement("div");
@@ -71,6 +77,8 @@ async function refresh() {
       card.append(h.name); const b = document.createElement("b"); b.textContent = h.status; card.append(b);
       health.append(card);
     }
+    rows("parked-rows", s.outbox.parkedRows, (tr, p) => { cell(tr, p.messageId); cell(tr, p.messageType); cell(tr, p.attempts);
+      cell(tr, p.lastError, "err"); cell(tr, p.parkedAt); });
     text("lag-samples", s.deliveryLagMs.samples);
     text("lag-p50", ms(s.deliveryLagMs.p50)); text("lag-p95", ms(s.deliveryLagMs.p95));
     text("lag-p99", ms(s.deliveryLagMs.p99)); text("lag-max", ms(s.deliveryLagMs.max));

@@ -71,7 +71,7 @@ public sealed class HealthEndpointTests
         Assert.Multiple(() =>
         {
             Assert.That(health.Body["checks"]?.AsObject().Select(c => c.Key), Is.SupersetOf(new[] { "database", "bus", "outbox" }));
-            Assert.That(health.Body["checks"]?["outbox"]?["data"]?["pending"]?.GetValue<int>(), Is.Zero);
+            Assert.That(health.Body["checks"]?["outbox"]?["data"]?["parked"]?.GetValue<int>(), Is.Zero);
             Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
     }
