@@ -37,7 +37,8 @@ internal static class OutboxClaim
         var sequence = Column(nameof(OutboxMessage.Sequence));
         var partitionKey = Column(nameof(OutboxMessage.PartitionKey));
         var parkedAt = Column(nameof(OutboxMessage.ParkedAt));
-        var due = $"o.{dispatchedAt} IS NULL AND o.{parkedAt} IS NULL AND o.{nextAttemptAt} <= {{0}}";
+        // A row never tried has no retry time: due at once, whatever the writer's clock said (see OutboxMessage.NextAttemptAt).
+        var due = $"o.{dispatchedAt} IS NULL AND o.{parkedAt} IS NULL AND (o.{nextAttemptAt} IS NULL OR o.{nextAttemptAt} <= {{0}})";
         var oldestOfItsKey = $"NOT EXISTS (SELECT 1 FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
             $"AND e.{dispatchedAt} IS NULL AND e.{sequence} < o.{sequence})";
         return dialect.SelectForUpdateSkipLocked(from, $"{due} AND {oldestOfItsKey}", $"o.{sequence}", batchSize);

@@ -27,7 +27,10 @@ public sealed class OutboxMessage
 
     public int Attempts { get; set; }
 
-    /// <summary>When a failed row may be tried again, by the clock of the relay that failed it.</summary>
+    /// <summary>
+    /// When a failed row may be tried again, by the clock of the relay that failed it. Null for a row never tried: it is
+    /// due at once, so a writer whose clock runs ahead of the relay's does not hold its own events back.
+    /// </summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
 
     public string? LastError { get; set; }

@@ -1,7 +1,9 @@
 using ConcertBooking.Messaging.Publishing;
 using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Data;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -42,6 +44,35 @@ public sealed class OutboxRelayHardeningTests
             Assert.That(outcome, Is.Null, "the publish under way was not confirmed");
         });
         await system.AllReplicasReachAsync(user.Id, version: 1);
+    }
+
+    [Test]
+    public async Task An_event_written_by_an_instance_whose_clock_runs_ahead_is_published_at_once_by_another()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            TestServices = service => service == "users"
+                ? services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp =>
+                    sp.GetRequiredService<IConfiguration>()["Test:ClockAhead"] is { } ahead
+                        ? new ClockAhead(TimeSpan.Parse(ahead, System.Globalization.CultureInfo.InvariantCulture))
+                        : TimeProvider.System))
+                : null,
+        });
+        // The writer's clock is an hour ahead and it runs no relay; the system's own UserService (a true clock) relays.
+        await using var writer = system.Users.AnotherInstance([new("Test:ClockAhead", "01:00:00"), new("Messaging:Outbox:RelayEnabled", "false")]);
+        using var client = writer.CreateClient();
+
+        var user = await client.SignUpAsync("Ahead Ada");
+
+        var row = (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Single(r => r.PartitionKey == user.Id.ToString());
+        TestContext.Out.WriteLine($"Row written at {row.CreatedAt:O} by the writer's clock, relay's clock {DateTimeOffset.UtcNow:O}");
+        await system.AllReplicasReachAsync(user.Id, version: 1, timeout: TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>A clock a fixed offset ahead of the real one, as on an instance whose time is off.</summary>
+    private sealed class ClockAhead(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
     }
 
     /// <summary>
