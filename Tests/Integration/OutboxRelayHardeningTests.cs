@@ -1,8 +1,10 @@
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Publishing;
 using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.UserService.Data;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +69,35 @@ public sealed class OutboxRelayHardeningTests
         var row = (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Single(r => r.PartitionKey == user.Id.ToString());
         TestContext.Out.WriteLine($"Row written at {row.CreatedAt:O} by the writer's clock, relay's clock {DateTimeOffset.UtcNow:O}");
         await system.AllReplicasReachAsync(user.Id, version: 1, timeout: TimeSpan.FromSeconds(20));
+    }
+
+    [Test]
+    public async Task Cleanup_deletes_every_expired_row_in_one_run_even_when_they_fill_several_chunks()
+    {
+        const int expired = 2 * 1000 + 500; // BoundedDelete.ChunkSize is 1,000: three chunks
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = service => service == "users"
+                ? [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Outbox:Retention", "365.00:00:00")]
+                : [],
+        });
+        await system.Users.AddUserCreatedAsync(expired + 1, "Old");
+        await system.Users.WithScopeAsync(async services =>
+        {
+            var rows = services.GetRequiredService<UserDbContext>().Set<OutboxMessage>().OrderBy(m => m.Sequence);
+            // All but the newest were dispatched two days ago; the newest is still pending and must stay.
+            var newest = await rows.Select(m => m.Sequence).LastAsync();
+            await rows.Where(m => m.Sequence != newest).ExecuteUpdateAsync(set => set.SetProperty(m => m.DispatchedAt, DateTimeOffset.UtcNow.AddDays(-2)));
+        });
+
+        // A fresh instance with a one-day retention runs its cleanup once at start, and not again for an hour.
+        await using var cleaner = system.Users.AnotherInstance(
+            [new("Messaging:Outbox:Retention", "1.00:00:00"), new("Messaging:Outbox:CleanupInterval", "01:00:00")]);
+        _ = cleaner.Services;
+
+        var left = await Eventually.Until(() => MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services),
+            rows => rows.Count == 1, $"the {expired} expired rows deleted by the first cleanup run");
+        Assert.That(left.Single().DispatchedAt, Is.Null, "the pending row is kept");
     }
 
     /// <summary>A clock a fixed offset ahead of the real one, as on an instance whose time is off.</summary>
