@@ -49,6 +49,7 @@ public static class MessagingRegistration
         services.AddSingleton<IParkedOutboxMessages, ParkedOutboxMessages<TDbContext>>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [MessagingHealthChecks.Tag]);
         services.AddHealthCheckGauge();
+        services.AddConsumerConcurrencyLimit<TDbContext>();
 
         services.AddMassTransit(bus =>
         {
@@ -88,6 +89,14 @@ public static class MessagingRegistration
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
+    }
+
+    /// <summary>Bounds the consumers' transactions below the connection pool, before the bus and any transport consumer start.</summary>
+    private static void AddConsumerConcurrencyLimit<TDbContext>(this IServiceCollection services)
+        where TDbContext : DbContext
+    {
+        services.TryAddSingleton<ConsumerConcurrency>();
+        services.AddHostedService<ConsumerConcurrencyLimit<TDbContext>>();
     }
 
     /// <summary>Every health check's status as a gauge, sampled in the background so that a scrape never runs a check.</summary>
