@@ -17,6 +17,7 @@ builder.AddMessaging<ConcertDbContext>(bus =>
 {
     bus.AddUserReplicaConsumers();
     bus.AddConsumer<ConfirmReservation>();
+    bus.AddConsumer<RecordPaymentFailure>();
 });
 builder.AddConcertDomain();
 
@@ -26,4 +27,5 @@ app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
 app.MapConcertsApi();
 app.MapReservationsApi();
+app.MapPaymentFailuresApi();
 app.Run();

@@ -84,6 +84,31 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                     b.ToTable("Seats", "concert");
                 });
 
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.PaymentFailure", b =>
+                {
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("ReservationId");
+
+                    b.ToTable("PaymentFailures", "concert");
+                });
+
             modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.Reservation", b =>
                 {
                     b.Property<Guid>("Id")

@@ -84,6 +84,31 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                     b.ToTable("Seats", "concert");
                 });
 
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.PaymentFailure", b =>
+                {
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.HasKey("ReservationId");
+
+                    b.ToTable("PaymentFailures", "concert");
+                });
+
             modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.Reservation", b =>
                 {
                     b.Property<Guid>("Id")
