@@ -57,7 +57,7 @@ internal sealed partial class KafkaConsumerService(
         }, _options);
 
         using var consumer = new ConsumerBuilder<string?, byte[]>(config)
-            .SetPartitionsAssignedHandler((_, assigned) => Assign(assigned, groupId))
+            .SetPartitionsAssignedHandler((c, assigned) => Assign(c, assigned, groupId))
             .SetPartitionsRevokedHandler((c, revoked) => Stop(c, revoked.Select(p => p.TopicPartition), commit: true))
             .SetPartitionsLostHandler((c, lost) => Stop(c, lost.Select(p => p.TopicPartition), commit: false))
             .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "consumer", error))
@@ -136,11 +136,23 @@ internal sealed partial class KafkaConsumerService(
         lag.Report(lags.Select(l => (l.Key.Topic, l.Key.Partition.Value, l.Value)).ToList());
     }
 
-    private void Assign(List<TopicPartition> assigned, string groupId)
+    private void Assign(IConsumer<string?, byte[]> consumer, List<TopicPartition> assigned, string groupId)
     {
         foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
         {
             _workers[partition] = new PartitionWorker(partition, handler, _concurrency, logger);
+        }
+
+        // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgot
+        // it (Stop): a partition paused for back pressure when the group rebalanced would come back paused and never flow.
+        // Every partition starts a new assignment unpaused; the buffer limit pauses it again if need be.
+        try
+        {
+            consumer.Resume(assigned);
+        }
+        catch (KafkaException exception)
+        {
+            LogConsumeError(logger, exception, exception.Error.Code);
         }
 
         LogAssigned(logger, groupId, string.Join(", ", assigned));
