@@ -1,0 +1,31 @@
+using ConcertBooking.Messaging.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Tests.Unit;
+
+/// <summary>
+/// What the Kafka transport asks of the cluster and of librdkafka, where the mock cluster cannot show it: dead-letter
+/// topics that keep their records.
+/// </summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class KafkaClientSettingsTests
+{
+    [Test]
+    public void Dead_letter_topics_are_created_with_unlimited_retention_and_other_topics_with_the_brokers_default()
+    {
+        using var admin = new KafkaTopicAdmin(Options.Create(new KafkaOptions { Partitions = 3, ReplicationFactor = 2 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KafkaTopicAdmin>.Instance);
+
+        var deadLetters = admin.Specification("user.created.dlt");
+        var events = admin.Specification("user.created");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(deadLetters.Configs, Does.ContainKey("retention.ms").WithValue("-1"));
+            Assert.That(deadLetters.Configs, Does.ContainKey("retention.bytes").WithValue("-1"));
+            Assert.That((deadLetters.NumPartitions, deadLetters.ReplicationFactor), Is.EqualTo((3, (short)2)));
+            Assert.That(events.Configs, Is.Null);
+        });
+    }
+}
