@@ -71,6 +71,7 @@ public sealed class KafkaTransport : IMessagingTransport
         services.AddSingleton<KafkaDeadLetterWriter>();
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<KafkaConsumerLag>();
+        services.AddSingleton<KafkaMetrics>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddSingleton<IDeadLetters, KafkaDeadLetterReader>();
         services.AddHostedService<KafkaConsumerService>();

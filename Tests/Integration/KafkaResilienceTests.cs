@@ -1,6 +1,8 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Tests.Infrastructure;
+using Confluent.Kafka;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +12,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The Kafka transport where a long-running deployment differs from a quiet test: a rebalance while partitions are
-/// paused for back pressure.
+/// paused for back pressure, a producer that failed fatally.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -39,6 +41,22 @@ public sealed class KafkaResilienceTests
 
         await Eventually.Until(() => ReplicaCountAsync(system.Concert.Services), count => count == users,
             $"all {users} users in ConcertService's replica (no partition left paused)", TimeSpan.FromSeconds(120));
+    }
+
+    [Test]
+    public async Task A_producer_that_failed_fatally_is_replaced_and_the_pending_rows_go_out_on_the_new_one()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        using var users = system.Users.CreateClient();
+        var before = await users.SignUpAsync("Before the fatal error");
+        await system.AllReplicasReachAsync(before.Id, version: 1);
+
+        var producer = system.Users.Services.GetRequiredService<KafkaProducerHost>();
+        KafkaClientFaults.RaiseFatalError(producer.Producer.Handle, ErrorCode.OutOfOrderSequenceNumber, "injected by the test");
+        TestContext.Out.WriteLine("Injected: UserService's producer failed fatally");
+        var after = await users.SignUpAsync("After the fatal error");
+
+        await system.AllReplicasReachAsync(after.Id, version: 1, TimeSpan.FromSeconds(60));
     }
 
     private static async Task<int> ReplicaCountAsync(IServiceProvider services)
