@@ -66,8 +66,13 @@ public sealed class KafkaOptions
     /// <summary>Timeout of topic metadata and creation requests at start.</summary>
     public TimeSpan AdminTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Delay between attempts to write a dead letter; the partition waits, since skipping would lose it.</summary>
+    /// <summary>
+    /// First delay before writing a dead letter again; it doubles after each failure up to <see cref="DeadLetterRetryMaxDelay"/>.
+    /// The partition waits meanwhile, since skipping the record would lose it; /health and a metric show it.
+    /// </summary>
     public TimeSpan DeadLetterRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan DeadLetterRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Any librdkafka setting for producer, consumer and admin client (security.protocol, sasl.*, ...).</summary>
     public Dictionary<string, string> Client { get; set; } = [];

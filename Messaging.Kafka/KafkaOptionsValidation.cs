@@ -18,6 +18,11 @@ internal sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
             failures.Add($"{KafkaOptions.SectionName}: CommitInterval, MessageTimeout and AdminTimeout must be positive.");
         }
 
+        if (options.DeadLetterRetryDelay <= TimeSpan.Zero || options.DeadLetterRetryMaxDelay < options.DeadLetterRetryDelay)
+        {
+            failures.Add($"{KafkaOptions.SectionName}:DeadLetterRetryDelay must be positive and at most {KafkaOptions.SectionName}:DeadLetterRetryMaxDelay.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -72,11 +72,14 @@ public sealed class KafkaTransport : IMessagingTransport
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<KafkaConsumerLag>();
         services.AddSingleton<KafkaMetrics>();
+        services.AddSingleton<KafkaDeadLetterWrites>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddSingleton<IDeadLetters, KafkaDeadLetterReader>();
         services.AddHostedService<KafkaConsumerService>();
         // In /health, not readiness: while the cluster is away the service still takes writes into its outbox.
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [MessagingHealthChecks.Tag]);
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>("kafka", tags: [MessagingHealthChecks.Tag])
+            .AddCheck<KafkaDeadLetterHealthCheck>("kafka-dead-letters", tags: [MessagingHealthChecks.Tag]);
     }
 
     private static NotSupportedException OnlyThroughTheOutbox() =>

@@ -1,6 +1,8 @@
+using System.Text;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Publishing;
 using ConcertBooking.Tests.Infrastructure;
 using Confluent.Kafka;
 using MassTransit;
@@ -12,7 +14,7 @@ namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
 /// The Kafka transport where a long-running deployment differs from a quiet test: a rebalance while partitions are
-/// paused for back pressure, a producer that failed fatally.
+/// paused for back pressure, a producer that failed fatally, a dead-letter topic that refuses writes.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -57,6 +59,60 @@ public sealed class KafkaResilienceTests
         var after = await users.SignUpAsync("After the fatal error");
 
         await system.AllReplicasReachAsync(after.Id, version: 1, TimeSpan.FromSeconds(60));
+    }
+
+    [Test]
+    public async Task A_dead_letter_write_that_keeps_failing_backs_off_shows_in_health_and_metrics_and_loses_nothing()
+    {
+        if (TestEnvironment.KafkaBootstrapServers is not null)
+        {
+            Assert.Ignore("Needs fault injection, which only librdkafka's mock cluster offers; KAFKA_BOOTSTRAP_SERVERS points at a real cluster.");
+        }
+
+        // Only ConcertService consumes, so that the produce errors pushed below reach its dead-letter writes and no one else's.
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = TestTransport.Kafka,
+            StartLater = _ => true,
+            Settings = service => service == "concert" ? [new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.100")] : [],
+        });
+        var kafka = system.Kafka!;
+        var topic = kafka.Topic("user.created");
+        var poisonId = Guid.NewGuid();
+        var behind = new UserCreated(Guid.CreateVersion7(), "Behind the poison", UserApiClient.UniqueEmail("behind"), 1, DateTimeOffset.UtcNow);
+        await kafka.ProduceRawAsync(topic, 0, "poison", "{ not json"u8.ToArray(), new Dictionary<string, string>
+        {
+            [KafkaHeaders.MessageId] = poisonId.ToString(),
+            [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
+        });
+        await kafka.ProduceRawAsync(topic, 0, behind.UserId.ToString(),
+            Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(behind, MessageSerialization.Options)),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
+            });
+        kafka.Mock!.PushRequestErrors(KafkaMockCluster.ProduceApi, [.. Enumerable.Repeat(ErrorCode.TopicAuthorizationFailed, 6)]);
+        TestContext.Out.WriteLine("Injected: the next 6 produce requests fail");
+
+        using var concert = system.Concert.CreateClient();
+        using var failures = MessagingProbes.Counter(system.Concert.Services, "kafka.dead_letter.write_failures");
+        var unhealthy = await Eventually.Until(() => HealthEndpointTests.HealthAsync(concert, "/health"),
+            h => HealthEndpointTests.CheckStatus(h.Body, "kafka-dead-letters") == "Unhealthy", "/health to report the failing dead-letter write");
+        TestContext.Out.WriteLine($"While failing: {unhealthy.Body["checks"]!["kafka-dead-letters"]!.ToJsonString()}");
+        Assert.That((await concert.GetAsync("/health/ready")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+
+        await Eventually.Until(() => ReplicaCountAsync(system.Concert.Services), count => count == 1,
+            "the record behind the poison, once its dead letter is written");
+        var health = await Eventually.Until(() => HealthEndpointTests.HealthAsync(concert, "/health"),
+            h => HealthEndpointTests.CheckStatus(h.Body, "kafka-dead-letters") == "Healthy", "the dead-letter check healthy again");
+        var deadLetters = kafka.ReadTopic(topic + ".dlt", records => records.Count > 0, TimeSpan.FromSeconds(10));
+        TestContext.Out.WriteLine($"Verified: {failures.Sum()} failed dead-letter writes, then written; {health.Body["checks"]!["kafka-dead-letters"]!.ToJsonString()}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failures.Sum(), Is.GreaterThan(0));
+            Assert.That(deadLetters.Select(r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(KafkaHeaders.MessageId))), Has.Member(poisonId.ToString()));
+        });
     }
 
     private static async Task<int> ReplicaCountAsync(IServiceProvider services)

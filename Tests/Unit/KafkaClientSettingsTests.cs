@@ -5,7 +5,7 @@ namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// What the Kafka transport asks of the cluster and of librdkafka, where the mock cluster cannot show it: dead-letter
-/// topics that keep their records.
+/// topics that keep their records, bounded dead-letter retries.
 /// </summary>
 [TestFixture]
 [Category("Unit")]
@@ -27,5 +27,15 @@ public sealed class KafkaClientSettingsTests
             Assert.That((deadLetters.NumPartitions, deadLetters.ReplicationFactor), Is.EqualTo((3, (short)2)));
             Assert.That(events.Configs, Is.Null);
         });
+    }
+
+    [Test]
+    public void A_failing_dead_letter_write_is_retried_with_doubling_waits_up_to_the_maximum()
+    {
+        var options = new KafkaOptions { DeadLetterRetryDelay = TimeSpan.FromSeconds(1), DeadLetterRetryMaxDelay = TimeSpan.FromSeconds(10) };
+
+        var waits = Enumerable.Range(1, 6).Select(attempt => KafkaDeadLetterWriter.Backoff(options, attempt).TotalSeconds);
+
+        Assert.That(waits, Is.EqualTo(new[] { 1.0, 2, 4, 8, 10, 10 }));
     }
 }
