@@ -13,15 +13,17 @@ namespace ConcertBooking.Messaging.Kafka;
 internal sealed partial class KafkaProducerHost : IDisposable
 {
     private readonly KafkaOptions _options;
+    private readonly TimeSpan _publishTimeout;
     private readonly KafkaMetrics _metrics;
     private readonly ILogger<KafkaProducerHost> _logger;
     private readonly Lock _gate = new();
     private IProducer<string?, byte[]> _producer;
     private volatile bool _failed;
 
-    public KafkaProducerHost(IOptions<KafkaOptions> options, KafkaMetrics metrics, ILogger<KafkaProducerHost> logger)
+    public KafkaProducerHost(IOptions<KafkaOptions> options, IOptions<MessagingOptions> messaging, KafkaMetrics metrics, ILogger<KafkaProducerHost> logger)
     {
         _options = options.Value;
+        _publishTimeout = messaging.Value.Outbox.PublishTimeout;
         _metrics = metrics;
         _logger = logger;
         _producer = Build();
@@ -60,6 +62,9 @@ internal sealed partial class KafkaProducerHost : IDisposable
         Acks = Acks.All,
         MessageTimeoutMs = (int)_options.MessageTimeout.TotalMilliseconds,
         LingerMs = 2,
+        // A topic missing from the metadata fails its records with "unknown topic" after this long. Within the relay's
+        // publish timeout, that failure reaches the relay as a refusal (it parks the row) instead of as a timeout.
+        TopicMetadataPropagationMaxMs = (int)Math.Clamp(_publishTimeout.TotalMilliseconds / 2, 1, 30_000),
     }, _options);
 
     private IProducer<string?, byte[]> Build()

@@ -1,11 +1,12 @@
 using ConcertBooking.Messaging.Kafka;
+using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// What the Kafka transport asks of the cluster and of librdkafka, where the mock cluster cannot show it: dead-letter
-/// topics that keep their records, bounded dead-letter retries.
+/// topics that keep their records, which failures park an outbox row, bounded dead-letter retries.
 /// </summary>
 [TestFixture]
 [Category("Unit")]
@@ -28,6 +29,18 @@ public sealed class KafkaClientSettingsTests
             Assert.That(events.Configs, Is.Null);
         });
     }
+
+    [TestCase(ErrorCode.Local_UnknownTopic, true)]
+    [TestCase(ErrorCode.UnknownTopicOrPart, true)]
+    [TestCase(ErrorCode.TopicAuthorizationFailed, true)]
+    [TestCase(ErrorCode.MsgSizeTooLarge, true)]
+    [TestCase(ErrorCode.Local_MsgTimedOut, false)]
+    [TestCase(ErrorCode.Local_AllBrokersDown, false)]
+    [TestCase(ErrorCode.Local_Transport, false)]
+    [TestCase(ErrorCode.NotLeaderForPartition, false)]
+    [TestCase(ErrorCode.Local_Fatal, false)]
+    public void Only_a_record_the_cluster_refuses_can_park_its_outbox_row(ErrorCode code, bool refusal) =>
+        Assert.That(KafkaPublishFailures.IsRefusal(code), Is.EqualTo(refusal));
 
     [Test]
     public void A_failing_dead_letter_write_is_retried_with_doubling_waits_up_to_the_maximum()
