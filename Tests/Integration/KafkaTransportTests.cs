@@ -368,7 +368,8 @@ public sealed class KafkaTransportTests
         var early = await users.SignUpAsync("Before the second instance");
         await system.AllReplicasReachAsync(early.Id, version: 1);
 
-        await using var second = system.Concert.AnotherInstance([new("Messaging:Outbox:RelayEnabled", "false")]);
+        await using var second = system.Concert.AnotherInstance(
+            [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Kafka:GroupInstanceId", "concert-second-instance")]);
         using var secondConsumed = MessagingProbes.Counter(second.Services, "inbox.consumed");
         var signedUp = new List<UserResponse> { early };
         // Keep signing up until the group has rebalanced and both instances handle records.

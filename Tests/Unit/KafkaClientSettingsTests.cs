@@ -1,12 +1,17 @@
+using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Kafka;
 using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// What the Kafka transport asks of the cluster and of librdkafka, where the mock cluster cannot show it: dead-letter
-/// topics that keep their records, which failures park an outbox row, bounded dead-letter retries.
+/// topics that keep their records, static group membership, which failures park an outbox row, bounded dead-letter retries.
 /// </summary>
 [TestFixture]
 [Category("Unit")]
@@ -27,6 +32,28 @@ public sealed class KafkaClientSettingsTests
             Assert.That(deadLetters.Configs, Does.ContainKey("retention.bytes").WithValue("-1"));
             Assert.That((deadLetters.NumPartitions, deadLetters.ReplicationFactor), Is.EqualTo((3, (short)2)));
             Assert.That(events.Configs, Is.Null);
+        });
+    }
+
+    [Test]
+    public void The_consumer_joins_its_group_as_a_static_member_named_after_its_service_and_host_unless_turned_off()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Messaging:Kafka:BootstrapServers", "127.0.0.1:1")]);
+        new KafkaTransport().AddServices<DbContext>(builder, new MessagingOptions { ServiceName = "concert", Transport = "Kafka" });
+        using var services = builder.Services.BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+
+        var config = KafkaConsumerService.Config(options);
+        options.StaticMembership = false;
+        var dynamic = KafkaConsumerService.Config(options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.GroupInstanceId, Is.EqualTo($"concert-{Environment.MachineName}"));
+            Assert.That(config.GroupInstanceId, Is.EqualTo($"concert-{Environment.MachineName}"));
+            Assert.That(config.GroupId, Is.EqualTo("concert"));
+            Assert.That(dynamic.GroupInstanceId, Is.Null);
         });
     }
 
