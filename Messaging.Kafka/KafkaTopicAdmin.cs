@@ -74,8 +74,7 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, IL
     {
         try
         {
-            await _admin.Value.CreateTopicsAsync(
-                topics.Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor }),
+            await _admin.Value.CreateTopicsAsync(topics.Select(Specification),
                 new CreateTopicsOptions { RequestTimeout = _options.AdminTimeout, OperationTimeout = _options.AdminTimeout });
             LogCreated(logger, string.Join(", ", topics), _options.Partitions, _options.ReplicationFactor);
         }
@@ -93,6 +92,20 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, IL
             LogCreateFailed(logger, exception, string.Join(", ", topics));
         }
     }
+
+    /// <summary>
+    /// A topic as this service creates it. A dead-letter topic keeps its records until they are deleted by hand: a dead
+    /// letter nobody replayed yet must not expire with the broker's default retention (seven days).
+    /// </summary>
+    internal TopicSpecification Specification(string topic) => new()
+    {
+        Name = topic,
+        NumPartitions = _options.Partitions,
+        ReplicationFactor = _options.ReplicationFactor,
+        Configs = topic.EndsWith(_options.DeadLetterSuffix, StringComparison.Ordinal)
+            ? new Dictionary<string, string> { ["retention.ms"] = "-1", ["retention.bytes"] = "-1" }
+            : null,
+    };
 
     /// <summary>Partitions of a topic (0 when it does not exist).</summary>
     public int PartitionCount(string topic, TimeSpan timeout) =>

@@ -6,7 +6,6 @@ using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -63,6 +62,8 @@ public sealed class KafkaTransport : IMessagingTransport
             {
                 kafka.GroupId ??= options.ServiceName;
                 kafka.ClientId ??= $"{options.ServiceName}-{Environment.MachineName}";
+                // Stable across restarts of this instance: what static membership needs to hand its partitions back at once.
+                kafka.GroupInstanceId ??= $"{options.ServiceName}-{Environment.MachineName}";
             });
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
         services.AddSingleton<KafkaTopics>();
@@ -72,10 +73,17 @@ public sealed class KafkaTransport : IMessagingTransport
         services.AddSingleton<KafkaDeadLetterWriter>();
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<KafkaConsumerLag>();
+        services.AddSingleton<KafkaMetrics>();
+        services.AddSingleton<KafkaDeadLetterWrites>();
+        services.AddSingleton<KafkaConsumerState>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddSingleton<IDeadLetters, KafkaDeadLetterReader>();
         services.AddHostedService<KafkaConsumerService>();
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded, tags: ["ready"]);
+        // In /health, not readiness: while the cluster is away the service still takes writes into its outbox.
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>("kafka", tags: [MessagingHealthChecks.Tag])
+            .AddCheck<KafkaConsumerHealthCheck>("kafka-consumer", tags: [MessagingHealthChecks.Tag])
+            .AddCheck<KafkaDeadLetterHealthCheck>("kafka-dead-letters", tags: [MessagingHealthChecks.Tag]);
     }
 
     private static NotSupportedException OnlyThroughTheOutbox() =>

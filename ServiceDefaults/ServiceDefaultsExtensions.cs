@@ -11,6 +11,9 @@ namespace ConcertBooking.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>The tag of the checks <c>/health/ready</c> runs: only what this instance needs to serve its API (its database).</summary>
+    public const string ReadyTag = "ready";
+
     /// <summary>Problem details for every error, OpenAPI, health checks, telemetry: the plumbing every service shares.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -33,20 +36,17 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
 
-        // Live: the process answers. Ready: it can do its work (database, broker, relay).
+        // Live: the process answers. Ready: this instance can serve its API, which needs its database and nothing else;
+        // a broker outage or an outbox backlog keeps it in rotation (writes go on into the outbox, which is what the outbox
+        // is for) and shows in /health instead, where people and alerting look, with every check's status and reason.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains("ready"),
-            // Degraded (the bus reconnecting, say) is not ready to take traffic either.
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
+            Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
+        // Not for load balancers: 503 when any check is unhealthy (a broker outage), 200 when healthy or degraded.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
     }
 

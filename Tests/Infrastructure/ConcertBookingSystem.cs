@@ -53,11 +53,13 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     public static async Task<ConcertBookingSystem> StartAsync(SystemOptions? options = null)
     {
         var virtualHost = await RabbitMqVirtualHost.CreateAsync();
-        var system = new ConcertBookingSystem(virtualHost, options ?? new SystemOptions());
+        options ??= new SystemOptions();
+        var system = new ConcertBookingSystem(virtualHost, options);
         // Replicas first: their queues must be bound before UserService publishes anything.
-        _ = system.Concert.Services;
-        _ = system.Payment.Services;
-        _ = system.Token.Services;
+        var later = options.StartLater ?? (_ => false);
+        if (!later("concert")) _ = system.Concert.Services;
+        if (!later("payment")) _ = system.Payment.Services;
+        if (!later("token")) _ = system.Token.Services;
         _ = system.Users.Services;
         return system;
     }
@@ -157,6 +159,9 @@ public sealed class SystemOptions
 
     /// <summary>The PostgreSQL port a service connects to (a cuttable proxy), where not the server's own.</summary>
     public Func<string, ushort?>? PostgresPort { get; init; }
+
+    /// <summary>Replicas not started with the system: a test starts them by touching their <c>Services</c>.</summary>
+    public Func<string, bool>? StartLater { get; init; }
 
     /// <summary>Services a test replaces or decorates, per service name.</summary>
     public Func<string, Action<IServiceCollection>?>? TestServices { get; init; }

@@ -89,14 +89,14 @@ public sealed class KafkaMockCluster : IDisposable
     }
 
     /// <summary>Confluent.Kafka keeps the rd_kafka_t pointer internal; the mock API needs it.</summary>
-    private static IntPtr RawHandle(Handle handle)
+    internal static IntPtr RawHandle(Handle handle)
     {
         var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
             ?? throw new InvalidOperationException("Confluent.Kafka.Handle.LibrdkafkaHandle is gone; update KafkaMockCluster.");
         return ((SafeHandle)property.GetValue(handle)!).DangerousGetHandle();
     }
 
-    private sealed class Native
+    internal sealed class Native
     {
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate IntPtr HandleMockClusterFn(IntPtr rk);
@@ -149,7 +149,7 @@ public sealed class KafkaMockCluster : IDisposable
         /// The librdkafka file Confluent.Kafka mapped into this process (here the bundled centos8 build, since the
         /// main one needs libsasl2.so.3); dlopen of the same path returns the same, already initialised library.
         /// </summary>
-        private static string LoadedLibrdkafkaPath()
+        internal static string LoadedLibrdkafkaPath()
         {
             var mapped = File.ReadLines("/proc/self/maps")
                 .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))

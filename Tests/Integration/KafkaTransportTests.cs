@@ -327,8 +327,8 @@ public sealed class KafkaTransportTests
         var burst = Task.WhenAll(Enumerable.Range(0, 30).Select(i => users.SignUpAsync($"Burst {i}")));
         mock.AllDown();
         var signedUp = await burst; // UserService keeps accepting: the events wait in its outbox
-        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Degraded",
-            "/health/ready to report Kafka degraded while the broker is down");
+        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Unhealthy",
+            "/health to report Kafka unhealthy while the broker is down");
         await Eventually.Until(async () => (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Any(m => m.Attempts > 0 && m.DispatchedAt == null),
             "the relay to fail against the downed broker");
         mock.AllUp();
@@ -368,7 +368,8 @@ public sealed class KafkaTransportTests
         var early = await users.SignUpAsync("Before the second instance");
         await system.AllReplicasReachAsync(early.Id, version: 1);
 
-        await using var second = system.Concert.AnotherInstance([new("Messaging:Outbox:RelayEnabled", "false")]);
+        await using var second = system.Concert.AnotherInstance(
+            [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Kafka:GroupInstanceId", "concert-second-instance")]);
         using var secondConsumed = MessagingProbes.Counter(second.Services, "inbox.consumed");
         var signedUp = new List<UserResponse> { early };
         // Keep signing up until the group has rebalanced and both instances handle records.
@@ -458,7 +459,7 @@ public sealed class KafkaTransportTests
     private static async Task<string?> KafkaCheckStatusAsync(HttpClient client)
     {
         // Read whatever the overall status: other checks (the outbox's age) may turn the whole report to 503.
-        using var response = await client.GetAsync("/health/ready");
+        using var response = await client.GetAsync("/health");
         var report = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return report?["checks"]?["kafka"]?["status"]?.GetValue<string>();
     }

@@ -84,6 +84,31 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                     b.ToTable("Seats", "concert");
                 });
 
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.PaymentFailure", b =>
+                {
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.HasKey("ReservationId");
+
+                    b.ToTable("PaymentFailures", "concert");
+                });
+
             modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.Reservation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -165,6 +190,13 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -180,7 +212,10 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PartitionKey")
@@ -199,7 +234,14 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
 
                     b.HasIndex("DispatchedAt", "Sequence");
 
-                    b.HasIndex("PartitionKey", "Sequence");
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
+                        .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Parked")
+                        .HasFilter("\"ParkedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PartitionKey", "Sequence" }, "IX_OutboxMessages_PendingByKey")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("OutboxMessages", "concert");
                 });
