@@ -1,4 +1,4 @@
-using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using Confluent.Kafka;
 
@@ -28,9 +28,6 @@ public sealed class KafkaTestCluster : IDisposable
 
     public const int Partitions = 4;
 
-    /// <summary>A topic tests can route all user events to (topic overrides), so one user's events share a partition.</summary>
-    public const string SharedUserTopic = "user.events";
-
     public static KafkaTestCluster Create(int mockBrokers = 1)
     {
         if (TestEnvironment.KafkaBootstrapServers is { } real)
@@ -40,20 +37,22 @@ public sealed class KafkaTestCluster : IDisposable
 
         var mock = new KafkaMockCluster(mockBrokers);
         var cluster = new KafkaTestCluster(mock.BootstrapServers, mock);
-        // The mock refuses CreateTopics, so the topics the services would create are made here: one per event
-        // contract (whichever services publish it) and its dead-letter topic.
-        foreach (var topic in typeof(UserCreated).Assembly.GetExportedTypes()
-                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Namespace?.StartsWith(typeof(UserCreated).Namespace!, StringComparison.Ordinal) == true)
-                     .Select(t => cluster.TopicPrefix + KafkaTopics.Derive(t.Name)))
-        {
-            mock.CreateTopic(topic, Partitions, mockBrokers);
-            mock.CreateTopic(topic + ".dlt", Partitions, mockBrokers);
-        }
-
-        mock.CreateTopic(cluster.Topic(SharedUserTopic), Partitions, mockBrokers);
-        mock.CreateTopic(cluster.Topic(SharedUserTopic) + ".dlt", Partitions, mockBrokers);
-
+        // The mock refuses CreateTopics, so the topics the services would create are made here, named by the code
+        // the services name them with: the user stream, a topic per other event contract, and their dead-letter topics.
+        cluster.CreateTopics(SystemTopology.KafkaTopics(new KafkaOptions()).All(SystemTopology.Messages));
         return cluster;
+    }
+
+    /// <summary>
+    /// On the mock, creates topics (unprefixed names) that the services would create on a real cluster: for tests
+    /// that route messages elsewhere than the system's default topics. On a real cluster the services create them.
+    /// </summary>
+    public void CreateTopics(IEnumerable<string> unprefixedTopics)
+    {
+        foreach (var topic in unprefixedTopics)
+        {
+            Mock?.CreateTopic(Topic(topic), Partitions, Mock.Brokers);
+        }
     }
 
     /// <summary>The full name of a topic of this cluster's system.</summary>
