@@ -66,13 +66,7 @@ public sealed class KafkaTestCluster : IDisposable
         new("Messaging:Kafka:TopicPrefix", TopicPrefix),
         new("Messaging:Kafka:GroupId", TopicPrefix + service),
         new("Messaging:Kafka:Partitions", Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("Messaging:Kafka:SessionTimeout", Mock is null ? "00:00:06" : "00:00:03"),
-        new("Messaging:Kafka:HeartbeatInterval", "00:00:00.500"),
-        new("Messaging:Kafka:CommitInterval", "00:00:00.200"),
-        new("Messaging:Kafka:StopGracePeriod", "00:00:02"),
-        new("Messaging:Kafka:AdminTimeout", "00:00:05"),
-        new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.200"),
-        new("Messaging:Outbox:PublishTimeout", "00:00:05"),
+        .. KafkaTestSettings.Timings(Mock is null ? TimeSpan.FromSeconds(6) : null).Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)),
     ];
 
     /// <summary>
@@ -91,18 +85,8 @@ public sealed class KafkaTestCluster : IDisposable
     }
 
     /// <summary>Writes a record as any producer could, bypassing the outbox: how tests inject poison.</summary>
-    public async Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers)
-    {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
-        var kafkaHeaders = new Headers();
-        foreach (var (name, headerValue) in headers)
-        {
-            kafkaHeaders.Add(name, System.Text.Encoding.UTF8.GetBytes(headerValue));
-        }
-
-        await producer.ProduceAsync(new TopicPartition(topic, partition),
-            new Message<string, byte[]> { Key = key, Value = value, Headers = kafkaHeaders });
-    }
+    public Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers) =>
+        KafkaRecords.ProduceRawAsync(BootstrapServers, topic, partition, key, value, headers);
 
     /// <summary>Every record of a topic from the beginning, read outside any group, until <paramref name="done"/> or the deadline.</summary>
     public List<ConsumeResult<string?, byte[]>> ReadTopic(string topic, Func<List<ConsumeResult<string?, byte[]>>, bool> done, TimeSpan timeout)
