@@ -14,12 +14,13 @@ public sealed class KafkaOptions
     public string TopicPrefix { get; set; } = "";
 
     /// <summary>
-    /// Topic per message type name, overriding the derived default (<c>UserCreated</c> → <c>user.created</c>).
-    /// Keyed by the type's short name, e.g. <c>Messaging:Kafka:Topics:UserCreated=users.created.v1</c>.
+    /// Topic per message type name, overriding the system's route for the type (the user events' <c>user.events</c>)
+    /// or else the derived default (<c>ReservationCreated</c> → <c>reservation.created</c>). Keyed by the type's
+    /// short name, e.g. <c>Messaging:Kafka:Topics:UserCreated=user.created</c>.
     /// </summary>
     public Dictionary<string, string> Topics { get; set; } = [];
 
-    /// <summary>Suffix of a topic's dead-letter topic: <c>user.created</c> → <c>user.created.dlt</c>.</summary>
+    /// <summary>Suffix of a topic's dead-letter topic: <c>user.events</c> → <c>user.events.dlt</c>.</summary>
     public string DeadLetterSuffix { get; set; } = ".dlt";
 
     /// <summary>Whether to create missing topics at start. Where the broker refuses, the service logs it and goes on.</summary>

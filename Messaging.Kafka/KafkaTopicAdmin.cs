@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Kafka;
 
-/// <summary>Creates missing topics where the broker allows it, once per topic and process.</summary>
-internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, ILogger<KafkaTopicAdmin> logger) : IDisposable
+/// <summary>Creates missing topics where the broker allows it, once per topic and process, as <see cref="KafkaTopics.Specification"/> says.</summary>
+internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, KafkaTopics topicNames, ILogger<KafkaTopicAdmin> logger) : IDisposable
 {
     private readonly KafkaOptions _options = options.Value;
     private readonly HashSet<string> _ensured = [];
@@ -74,7 +74,8 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, IL
     {
         try
         {
-            await _admin.Value.CreateTopicsAsync(topics.Select(Specification),
+            await _admin.Value.CreateTopicsAsync(
+                topics.Select(topicNames.Specification),
                 new CreateTopicsOptions { RequestTimeout = _options.AdminTimeout, OperationTimeout = _options.AdminTimeout });
             LogCreated(logger, string.Join(", ", topics), _options.Partitions, _options.ReplicationFactor);
         }
@@ -92,20 +93,6 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, IL
             LogCreateFailed(logger, exception, string.Join(", ", topics));
         }
     }
-
-    /// <summary>
-    /// A topic as this service creates it. A dead-letter topic keeps its records until they are deleted by hand: a dead
-    /// letter nobody replayed yet must not expire with the broker's default retention (seven days).
-    /// </summary>
-    internal TopicSpecification Specification(string topic) => new()
-    {
-        Name = topic,
-        NumPartitions = _options.Partitions,
-        ReplicationFactor = _options.ReplicationFactor,
-        Configs = topic.EndsWith(_options.DeadLetterSuffix, StringComparison.Ordinal)
-            ? new Dictionary<string, string> { ["retention.ms"] = "-1", ["retention.bytes"] = "-1" }
-            : null,
-    };
 
     /// <summary>Partitions of a topic (0 when it does not exist).</summary>
     public int PartitionCount(string topic, TimeSpan timeout) =>

@@ -12,13 +12,17 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// <c>Messaging:Transport=Kafka</c>: the relay publishes to a topic per event type, keyed by partition key, and a
+/// <c>Messaging:Transport=Kafka</c>: the relay publishes to a topic per event type (or the topic of its
+/// <see cref="Routes">route</see>), keyed by partition key, and a
 /// consumer-group member feeds the records to the service's MassTransit consumers through the mediator, whose pipe
 /// carries the same inbox and retries as a RabbitMQ receive endpoint. Settings: <c>Messaging:Kafka</c>.
 /// </summary>
 public sealed class KafkaTransport : IMessagingTransport
 {
     public string Name => "Kafka";
+
+    /// <summary>Message types that share a topic instead of one each, as the system composing this transport declares.</summary>
+    public IReadOnlyList<KafkaTopicRoute> Routes { get; init; } = [];
 
     /// <summary>
     /// Records reach the consumers through the mediator. An in-memory bus without endpoints stays so that IBus, its
@@ -66,7 +70,7 @@ public sealed class KafkaTransport : IMessagingTransport
                 kafka.GroupInstanceId ??= $"{options.ServiceName}-{Environment.MachineName}";
             });
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
-        services.AddSingleton<KafkaTopics>();
+        services.AddSingleton(provider => new KafkaTopics(provider.GetRequiredService<IOptions<KafkaOptions>>(), Routes));
         services.AddSingleton(provider => new KafkaSubscriptions(consumerTypes, provider.GetRequiredService<KafkaTopics>()));
         services.AddSingleton<KafkaProducerHost>();
         services.AddSingleton<KafkaTopicAdmin>();

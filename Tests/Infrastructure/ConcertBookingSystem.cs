@@ -20,6 +20,7 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         VirtualHost = virtualHost;
         Kafka = options.Transport == TestTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
+        Kafka?.CreateTopics(options.KafkaTopics);
         Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, Kafka, options), options.TestServices?.Invoke("users"));
         Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, Kafka, options), options.TestServices?.Invoke("concert"));
         Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, Kafka, options), options.TestServices?.Invoke("payment"));
@@ -177,4 +178,10 @@ public sealed class SystemOptions
 
     /// <summary>Brokers of the Kafka mock cluster.</summary>
     public int KafkaBrokers { get; init; } = 1;
+
+    /// <summary>
+    /// Topics (unprefixed) to create on the Kafka mock cluster besides the system's own, for a test that routes
+    /// messages elsewhere; on a real cluster the services create them.
+    /// </summary>
+    public IEnumerable<string> KafkaTopics { get; init; } = [];
 }

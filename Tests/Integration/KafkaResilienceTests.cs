@@ -1,3 +1,4 @@
+using ConcertBooking.Testing;
 using System.Text;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;

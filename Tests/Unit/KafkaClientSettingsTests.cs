@@ -20,8 +20,7 @@ public sealed class KafkaClientSettingsTests
     [Test]
     public void Dead_letter_topics_are_created_with_unlimited_retention_and_other_topics_with_the_brokers_default()
     {
-        using var admin = new KafkaTopicAdmin(Options.Create(new KafkaOptions { Partitions = 3, ReplicationFactor = 2 }),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<KafkaTopicAdmin>.Instance);
+        var admin = new KafkaTopics(Options.Create(new KafkaOptions { Partitions = 3, ReplicationFactor = 2 }));
 
         var deadLetters = admin.Specification("user.created.dlt");
         var events = admin.Specification("user.created");

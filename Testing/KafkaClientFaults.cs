@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>
 /// Client-side faults librdkafka can fabricate for tests: a fatal error is otherwise nearly impossible to provoke
