@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Data;
+using ConcertBooking.UserService.Users;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// What a hostile client sends gets a 4xx problem document, never a 500: control and bidirectional characters in
+/// names and emails, odd charsets, bodies over the size limit, JSON of hostile shapes. UserService listens on a real
+/// Kestrel port here, the other services on the in-memory test server, so every limit is shown to hold on both.
+/// </summary>
+[TestFixture]
+[Category(TestCategories.Integration)]
+public sealed class HostileInputTests
+{
+    private const string Json = "application/json";
+
+    private ConcertBookingSystem _system = null!;
+    private BookingDriver _booking = null!;
+    private HttpClient _kestrelUsers = null!;
+    private Guid _user;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Settings = BookingDriver.Options().Settings,
+            RealHttp = service => service == "users",
+        });
+        _booking = new BookingDriver(_system);
+        _kestrelUsers = new HttpClient { BaseAddress = _system.Users.RealAddress };
+        _user = await _booking.SignUpReplicatedAsync("Target");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _kestrelUsers.Dispose();
+        _booking.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    /// <summary>A field and its value as JSON string contents: escapes the parser turns into the characters named.</summary>
+    public static IEnumerable<TestCaseData> HostileFields()
+    {
+        (string Field, string Value, string What)[] cases =
+        [
+            ("Name", @"Ada\u0000Lovelace", "NUL"),
+            ("Name", @"Ada\u0007", "C0 bell"),
+            ("Name", @"Ada\u001b[31m", "C0 escape"),
+            ("Name", @"Ada\nLovelace", "line feed"),
+            ("Name", @"Ada\u007f", "DEL"),
+            ("Name", @"Ada\u0085", "C1 next line"),
+            ("Name", @"Ada\u009b", "C1 CSI"),
+            ("Name", @"Ada\u202egnp.exe", "right-to-left override"),
+            ("Name", @"Ada\u202aX", "left-to-right embedding"),
+            ("Name", @"Ada\u2066X\u2069", "isolates"),
+            ("Name", @"Ada\u200f", "right-to-left mark"),
+            ("Name", @"Ada\u2028Lovelace", "line separator"),
+            ("Email", @"\""a\u0000b\""@example.com", "quoted NUL"),
+            ("Email", @"\""a\u0001b\""@example.com", "quoted C0"),
+            ("Email", @"\""a\u0085b\""@example.com", "quoted C1"),
+            ("Email", @"ada\u0000@example.com", "NUL"),
+            ("Email", @"ada@exam\u0000ple.com", "NUL in the domain"),
+            ("Email", @"ada\u202e@example.com", "right-to-left override"),
+            ("Email", @"ada@example.com\u2067", "isolate"),
+        ];
+        return cases.Select(c => new TestCaseData(c.Field, c.Value).SetArgDisplayNames(c.Field, c.What));
+    }
+
+    [TestCaseSource(nameof(HostileFields))]
+    public async Task A_signup_with_a_control_or_bidi_character_is_400_naming_the_field(string field, string value)
+    {
+        var before = await OutboxCountAsync();
+        var (name, email) = field == "Name" ? (value, UserApiClient.UniqueEmail("hostile")) : ("Mallory", value);
+
+        var response = await PostJsonAsync(_booking.Users, "/users", $$"""{"name":"{{name}}","email":"{{email}}"}""");
+
+        await AssertValidationProblemAsync(response, field);
+        Assert.That(await OutboxCountAsync(), Is.EqualTo(before), "nothing written");
+    }
+
+    [TestCaseSource(nameof(HostileFields))]
+    public async Task A_change_to_a_control_or_bidi_character_is_400_naming_the_field(string field, string value)
+    {
+        var user = await _booking.Users.SignUpAsync("Before");
+
+        var response = await SendJsonAsync(_booking.Users, HttpMethod.Patch, $"/users/{user.Id}", $$"""{"{{field.ToLowerInvariant()}}":"{{value}}"}""");
+
+        await AssertValidationProblemAsync(response, field);
+        Assert.That(await _booking.Users.GetFromJsonAsync<UserResponse>($"/users/{user.Id}"), Is.EqualTo(user), "unchanged");
+    }
+
+    [Test]
+    public async Task Names_in_any_script_with_ordinary_punctuation_are_still_accepted()
+    {
+        foreach (var name in new[] { "Zoë O'Brien-Smith", "محمد عبد الله", "李小龍", "Åsa Ñúñez 😀", "Jean\u00a0Dupont" })
+        {
+            var response = await _booking.Users.PostAsJsonAsync("/users", new { name, email = UserApiClient.UniqueEmail("script") });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), $"{name}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string body) => PostRawAsync(client, path, body, Json);
+
+    private static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, Json) };
+        return client.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return client.PostAsync(path, content);
+    }
+
+    private static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
+    {
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That(problem.RootElement.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), Is.True,
+            $"the problem names {field}: {problem.RootElement}");
+    }
+
+    private static async Task<JsonDocument> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(status), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), body);
+        var problem = JsonDocument.Parse(body);
+        Assert.That(problem.RootElement.GetProperty("status").GetInt32(), Is.EqualTo((int)status), body);
+        return problem;
+    }
+
+    private async Task<int> OutboxCountAsync() =>
+        (await MessagingProbes.OutboxAsync<UserDbContext>(_system.Users.Services)).Count;
+}
