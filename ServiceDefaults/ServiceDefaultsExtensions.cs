@@ -28,6 +28,8 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before anything reads a body: a charset other than UTF-8 is 415.
+        app.UseMiddleware<RequestCharsetMiddleware>();
 
         app.MapTelemetry();
         app.MapOpenApi();

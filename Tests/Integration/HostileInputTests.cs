@@ -107,6 +107,54 @@ public sealed class HostileInputTests
         }
     }
 
+    [TestCase("application/json; charset=bogus", TestName = "A JSON body with charset=bogus is 415")]
+    [TestCase("application/json; charset=utf-16", TestName = "A JSON body with charset=utf-16 is 415")]
+    [TestCase("application/json; charset=iso-8859-1", TestName = "A JSON body with charset=iso-8859-1 is 415")]
+    [TestCase("application/json; charset=\"utf-8", TestName = "A JSON body with an unterminated quoted charset is 415")]
+    [TestCase("application/json; charset=", TestName = "A JSON body with an empty charset is 415")]
+    public async Task A_json_body_in_a_charset_other_than_utf8_is_415(string contentType)
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            var before = await OutboxCountAsync();
+
+            var response = await PostRawAsync(client, "/users", $$"""{"name":"Charset","email":"{{UserApiClient.UniqueEmail("charset")}}"}""", contentType);
+
+            await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+            Assert.That(await OutboxCountAsync(), Is.EqualTo(before));
+        }
+
+        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", $$"""{"userId":"{{_user}}"}""", contentType),
+            HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Test]
+    public async Task A_json_body_sent_in_utf16_as_it_says_is_still_415()
+    {
+        var body = $$"""{"name":"Sixteen","email":"{{UserApiClient.UniqueEmail("utf16")}}"}""";
+        var content = new ByteArrayContent(Encoding.Unicode.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
+
+        await AssertProblemAsync(await _booking.Users.PostAsync("/users", content), HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [TestCase("application/json; charset=\"utf-8\"", TestName = "A JSON body with a quoted charset=\"utf-8\" is accepted")]
+    [TestCase("application/json; charset=\"UTF-8\"", TestName = "A JSON body with a quoted charset=\"UTF-8\" is accepted")]
+    [TestCase("application/json; charset=UTF-8", TestName = "A JSON body with charset=UTF-8 is accepted")]
+    [TestCase("application/json;charset=utf-8", TestName = "A JSON body with charset=utf-8 and no space is accepted")]
+    [TestCase("application/json", TestName = "A JSON body without a charset is accepted")]
+    [TestCase("application/problem+json; charset=utf-8", TestName = "A body of a +json type in UTF-8 is accepted")]
+    public async Task A_json_body_in_utf8_is_accepted_however_the_charset_is_spelled(string contentType)
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            var response = await PostRawAsync(client, "/users", $$"""{"name":"Zoë","email":"{{UserApiClient.UniqueEmail("utf8")}}"}""", contentType);
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+            Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString(), Is.EqualTo("Zoë"));
+        }
+    }
+
     private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string body) => PostRawAsync(client, path, body, Json);
 
     private static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body)
