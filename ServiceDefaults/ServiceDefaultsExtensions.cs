@@ -1,3 +1,4 @@
+using ConcertBooking.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,7 @@ public static class ServiceDefaultsExtensions
         // Binding failures (malformed JSON) reach the exception handler, which answers 400 with details.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddValidatedOptions<HttpLimitsOptions, HttpLimitsOptionsValidator>(HttpLimitsOptions.SectionName);
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();
@@ -28,7 +30,8 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Before anything reads a body: a charset other than UTF-8 is 415.
+        // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<RequestCharsetMiddleware>();
 
         app.MapTelemetry();

@@ -155,6 +155,57 @@ public sealed class HostileInputTests
         }
     }
 
+    [Test]
+    public async Task A_body_over_the_limit_with_its_length_declared_is_413_and_changes_nothing()
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            var before = await OutboxCountAsync();
+
+            var response = await PostRawAsync(client, "/users", PaddedSignup(64 * 1024), Json);
+
+            await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.That(await OutboxCountAsync(), Is.EqualTo(before));
+        }
+
+        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens",
+            $$"""{"userId":"{{_user}}","pad":"{{new string('x', 64 * 1024)}}"}""", Json), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Test]
+    public async Task A_chunked_body_over_the_limit_is_413_and_changes_nothing()
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            var before = await OutboxCountAsync();
+            // A stream of unknown length: HttpClient sends it chunked, with no Content-Length to refuse it by.
+            var content = new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(PaddedSignup(64 * 1024))));
+            content.Headers.ContentType = new MediaTypeHeaderValue(Json);
+
+            var response = await client.PostAsync("/users", content);
+
+            await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.That(await OutboxCountAsync(), Is.EqualTo(before));
+        }
+    }
+
+    [Test]
+    public async Task A_body_under_the_limit_is_read_whether_chunked_or_not()
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            Assert.That((await PostRawAsync(client, "/users", PaddedSignup(4 * 1024), Json)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+            var content = new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(PaddedSignup(4 * 1024))));
+            content.Headers.ContentType = new MediaTypeHeaderValue(Json);
+            var chunked = await client.PostAsync("/users", content);
+            Assert.That(chunked.StatusCode, Is.EqualTo(HttpStatusCode.Created), await chunked.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static string PaddedSignup(int size) =>
+        $$"""{"name":"Padded","email":"{{UserApiClient.UniqueEmail("padded")}}","pad":"{{new string('x', size)}}"}""";
+
     private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string body) => PostRawAsync(client, path, body, Json);
 
     private static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body)
@@ -189,4 +240,10 @@ public sealed class HostileInputTests
 
     private async Task<int> OutboxCountAsync() =>
         (await MessagingProbes.OutboxAsync<UserDbContext>(_system.Users.Services)).Count;
+
+    /// <summary>A stream that does not know its length, so HttpClient has to send it chunked.</summary>
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }

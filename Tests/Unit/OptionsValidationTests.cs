@@ -21,7 +21,8 @@ public sealed class OptionsValidationTests
     [TestCase("Messaging:Inbox:CleanupInterval", "00:00:00")]
     [TestCase("Messaging:RabbitMq:Port", "0")]
     [TestCase("Database:MaxAutoPrepare", "-1")]
-    public void Any_service_does_not_start_with_a_messaging_or_database_setting_out_of_range(string key, string value) =>
+    [TestCase("Http:MaxRequestBodyBytes", "0")]
+    public void Any_service_does_not_start_with_a_messaging_database_or_http_setting_out_of_range(string key, string value) =>
         AssertStartupRefused<UserDbContext>("users", key, value);
 
     [Test]
