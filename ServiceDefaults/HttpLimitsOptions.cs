@@ -13,4 +13,8 @@ public sealed class HttpLimitsOptions
     /// <summary>The largest request body, in bytes, whether its length is declared or it comes chunked: 413 above it.</summary>
     [Range(1024, 10 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024;
+
+    /// <summary>How deeply a JSON body may nest objects and arrays: 400 deeper.</summary>
+    [Range(2, 64)]
+    public int MaxJsonDepth { get; set; } = 16;
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace ConcertBooking.ServiceDefaults;
@@ -20,6 +21,14 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddValidatedOptions<HttpLimitsOptions, HttpLimitsOptionsValidator>(HttpLimitsOptions.SectionName);
+        // A property given twice is refused rather than letting the last one win (a proxy or a log that reads the
+        // first would see another request than the service does), and a number is a JSON number, not a string.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, limits) =>
+        {
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();

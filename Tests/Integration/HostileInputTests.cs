@@ -97,6 +97,17 @@ public sealed class HostileInputTests
         Assert.That(await _booking.Users.GetFromJsonAsync<UserResponse>($"/users/{user.Id}"), Is.EqualTo(user), "unchanged");
     }
 
+    [TestCase("""{"name":"Ada\ud800","email":"lone@example.com"}""", "$.name", TestName = "A lone high surrogate in a name is 400 pointing at the name")]
+    [TestCase("""{"name":"Ada","email":"lone\udc00@example.com"}""", "$.email", TestName = "A lone low surrogate in an email is 400 pointing at the email")]
+    public async Task A_lone_surrogate_cannot_even_be_read_and_the_problem_points_at_it(string body, string path)
+    {
+        var problem = await AssertProblemAsync(await PostJsonAsync(_booking.Users, "/users", body), HttpStatusCode.BadRequest);
+
+        var detail = problem.RootElement.GetProperty("detail").GetString();
+        Assert.That(detail, Does.Contain(path));
+        Assert.That(detail, Does.Not.Contain("ConcertBooking"), "the problem names no type of the service");
+    }
+
     [Test]
     public async Task Names_in_any_script_with_ordinary_punctuation_are_still_accepted()
     {
@@ -201,6 +212,57 @@ public sealed class HostileInputTests
             var chunked = await client.PostAsync("/users", content);
             Assert.That(chunked.StatusCode, Is.EqualTo(HttpStatusCode.Created), await chunked.Content.ReadAsStringAsync());
         }
+    }
+
+    public static IEnumerable<TestCaseData> HostileJsonShapes()
+    {
+        var email = "shape@example.com";
+        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","x":{{new string('[', 200)}}{{new string(']', 200)}}}""").SetArgDisplayNames("arrays nested 200 deep");
+        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","x":{{string.Concat(Enumerable.Repeat("{\"a\":", 100))}}1{{new string('}', 100)}}}""").SetArgDisplayNames("objects nested 100 deep");
+        yield return new TestCaseData($$"""{"name":1e999999,"email":"{{email}}"}""").SetArgDisplayNames("a huge number for a string");
+        yield return new TestCaseData($$"""{"name":"Twice","name":"Other","email":"{{email}}"}""").SetArgDisplayNames("a duplicate property");
+        yield return new TestCaseData($$"""{"name":"Twice","email":"{{email}}","Name":"Other"}""").SetArgDisplayNames("a duplicate property in another case");
+        yield return new TestCaseData($$"""{"name":{"first":"Ada"},"email":"{{email}}"}""").SetArgDisplayNames("an object for a string");
+        yield return new TestCaseData($$"""{"name":true,"email":"{{email}}"}""").SetArgDisplayNames("a boolean for a string");
+        yield return new TestCaseData("""[{"name":"Ada","email":"a@example.com"}]""").SetArgDisplayNames("an array for the body");
+        yield return new TestCaseData("\"Ada\"").SetArgDisplayNames("a string for the body");
+        yield return new TestCaseData("null").SetArgDisplayNames("null for the body");
+        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}"} trailing""").SetArgDisplayNames("trailing garbage");
+        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}",}""").SetArgDisplayNames("a trailing comma");
+        yield return new TestCaseData($$"""{"name":"Ada" /* c */,"email":"{{email}}"}""").SetArgDisplayNames("a comment");
+        yield return new TestCaseData($$"""{"name":"\uZZZZ","email":"{{email}}"}""").SetArgDisplayNames("a broken escape");
+    }
+
+    [TestCaseSource(nameof(HostileJsonShapes))]
+    public async Task A_signup_body_of_a_hostile_shape_is_400(string body)
+    {
+        foreach (var client in new[] { _booking.Users, _kestrelUsers })
+        {
+            await AssertProblemAsync(await PostRawAsync(client, "/users", body, Json), HttpStatusCode.BadRequest);
+        }
+    }
+
+    [TestCase("""{"amount":1e400}""", TestName = "A charge of 1e400 is 400")]
+    [TestCase("""{"amount":-1e400}""", TestName = "A charge of -1e400 is 400")]
+    [TestCase("""{"amount":79228162514264337593543950336}""", TestName = "A charge just past decimal's range is 400")]
+    [TestCase("""{"amount":1000000000000000000000000000000000000000000000000000000000000000000000000000000000000}""", TestName = "A charge of 85 digits is 400")]
+    [TestCase("""{"amount":0.0000000000000000000000000000000000001}""", TestName = "A charge too small for decimal is 400")]
+    [TestCase("""{"amount":"10"}""", TestName = "A charge as a string is 400")]
+    [TestCase("""{"amount":10,"amount":20}""", TestName = "A charge given twice is 400")]
+    public async Task A_charge_of_a_hostile_number_is_400_and_charges_nothing(string body)
+    {
+        var balance = await _booking.BalanceAsync(_user);
+
+        await AssertProblemAsync(await PostRawAsync(_booking.Payment, $"/wallets/{_user}/charge", body, Json), HttpStatusCode.BadRequest);
+
+        Assert.That(await _booking.BalanceAsync(_user), Is.EqualTo(balance));
+    }
+
+    [TestCase("""{"userId":12345678901234567890123456789012345678901234567890}""", TestName = "A queue entry with a huge number for the user is 400")]
+    [TestCase("""{"userId":"not-a-guid"}""", TestName = "A queue entry with a malformed user id is 400")]
+    public async Task A_queue_entry_of_a_hostile_shape_is_400(string body)
+    {
+        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", body, Json), HttpStatusCode.BadRequest);
     }
 
     private static string PaddedSignup(int size) =>

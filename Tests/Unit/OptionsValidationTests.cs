@@ -22,6 +22,7 @@ public sealed class OptionsValidationTests
     [TestCase("Messaging:RabbitMq:Port", "0")]
     [TestCase("Database:MaxAutoPrepare", "-1")]
     [TestCase("Http:MaxRequestBodyBytes", "0")]
+    [TestCase("Http:MaxJsonDepth", "1000")]
     public void Any_service_does_not_start_with_a_messaging_database_or_http_setting_out_of_range(string key, string value) =>
         AssertStartupRefused<UserDbContext>("users", key, value);
 
