@@ -21,7 +21,22 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         {
             if (existing.RequeueIfExpired(now))
             {
-                await db.SaveChangesAsync(cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // A concurrent re-entry (or the admitter) moved the token first: answer with where it stands now.
+                    db.ChangeTracker.Clear();
+                    var current = await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == existing.Id, cancellationToken);
+                    if (current is null)
+                    {
+                        return await EnterAsync(concertId, userId, cancellationToken); // purged meanwhile: enter afresh
+                    }
+
+                    existing = current;
+                }
             }
 
             return new EnterQueueResult.AlreadyQueued(await db.StandingAsync(existing, now, cancellationToken));
