@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>Personal data stays out of where it does not belong: an expected conflict is not an error in the logs.</summary>
+[TestFixture]
+[Category(TestCategories.Integration)]
+public sealed class PersonalDataTests
+{
+    private readonly FakeLogCollector _userServiceLogs = new();
+    private ConcertBookingSystem _system = null!;
+    private BookingDriver _booking = null!;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        var booking = BookingDriver.Options();
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            // EF Core's own categories too, which the test hosts otherwise silence: what they log is the question.
+            Settings = service => service == "users"
+                ? [new("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning")]
+                : booking.Settings(service),
+            TestServices = service => service == "users"
+                ? services => services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(_userServiceLogs))
+                : null,
+        });
+        _booking = new BookingDriver(_system);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _booking.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_taken_email_is_a_409_that_is_not_logged_as_an_error_and_logs_no_email()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var email = $"taken.{marker}@example.com";
+        await _booking.Users.SignUpAsync("First Owner", email);
+        var other = await _booking.Users.SignUpAsync("Second Owner");
+        _userServiceLogs.Clear();
+
+        var signup = await _booking.Users.PostAsJsonAsync("/users", new { name = "Copycat", email = email.ToUpperInvariant() });
+        var change = await _booking.Users.PatchAsJsonAsync($"/users/{other.Id}", new { email });
+        var racing = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            _booking.Users.PostAsJsonAsync("/users", new { name = $"Racer {i}", email = $"racing.{marker}@example.com" })));
+
+        Assert.That(signup.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(change.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(racing.Count(r => r.StatusCode == HttpStatusCode.Conflict), Is.EqualTo(9));
+        var records = _userServiceLogs.GetSnapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(records.Where(r => r.Level >= LogLevel.Error).Select(Describe), Is.Empty, "no errors for an expected conflict");
+            Assert.That(records.Where(r => Describe(r).Contains(marker, StringComparison.OrdinalIgnoreCase)).Select(Describe), Is.Empty,
+                "no email in any log record");
+        });
+    }
+
+    private static string Describe(FakeLogRecord record) => $"{record.Level} {record.Category}: {record.Message} {record.Exception}";
+}
