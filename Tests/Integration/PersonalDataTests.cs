@@ -1,13 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace ConcertBooking.Tests.Integration;
 
-/// <summary>Personal data stays out of where it does not belong: an expected conflict is not an error in the logs.</summary>
+/// <summary>
+/// A deleted user's name and email leave every service: the event says only who and which version, and the
+/// replicas' tombstones keep neither. An expected conflict is not an error in the logs.
+/// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
 public sealed class PersonalDataTests
@@ -38,6 +44,42 @@ public sealed class PersonalDataTests
     {
         _booking.Dispose();
         await _system.DisposeAsync();
+    }
+
+    [Test]
+    public async Task UserDeleted_carries_the_id_and_version_only()
+    {
+        var email = UserApiClient.UniqueEmail("erased");
+        var user = await _booking.Users.SignUpAsync("Erased Person", email);
+
+        Assert.That((await _booking.Users.DeleteAsync($"/users/{user.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        var deleted = (await BookingDriver.OutboxOfAsync<UserDbContext, UserDeleted>(_system.Users.Services))
+            .Single(m => m.PartitionKey == user.Id.ToString());
+        using var body = JsonDocument.Parse(deleted.Body);
+        var properties = body.RootElement.EnumerateObject().Select(p => p.Name.ToLowerInvariant()).ToList();
+        Assert.That(properties, Is.EquivalentTo(new[] { "userid", "version", "occurredat" }), deleted.Body);
+        Assert.That(deleted.Body, Does.Not.Contain(email).IgnoreCase.And.Not.Contain("Erased Person"));
+    }
+
+    [Test]
+    public async Task A_deleted_user_s_tombstone_keeps_no_name_or_email_in_any_replica()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Soon Forgotten");
+        await _booking.Users.PatchAsJsonAsync($"/users/{userId}", new { name = "Renamed Before Leaving" });
+
+        Assert.That((await _booking.Users.DeleteAsync($"/users/{userId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        var tombstones = await _system.AllReplicasReachAsync(userId, version: 3);
+        Assert.Multiple(() =>
+        {
+            foreach (var tombstone in tombstones)
+            {
+                Assert.That((tombstone.IsDeleted, tombstone.Version), Is.EqualTo((true, 3L)));
+                Assert.That(tombstone.Name, Is.Null, "no name on the tombstone");
+                Assert.That(tombstone.Email, Is.Null, "no email on the tombstone");
+            }
+        });
     }
 
     [Test]

@@ -213,7 +213,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
@@ -221,7 +220,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 

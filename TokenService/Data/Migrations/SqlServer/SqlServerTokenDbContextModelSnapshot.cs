@@ -154,7 +154,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
@@ -162,7 +161,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
