@@ -63,8 +63,10 @@ public sealed class ProcessSystem : IAsyncDisposable
 
         try
         {
-            // Replicas first, so their queues are bound before UserService publishes.
-            await Task.WhenAll(ReplicaNames.Select(name => system._services[name].StartAsync(cancellationToken)));
+            // Replicas first, so their queues are bound before UserService publishes; TokenService before the other
+            // two, so its queue is bound before ConcertService announces its concerts as it starts.
+            await system._services["token"].StartAsync(cancellationToken);
+            await Task.WhenAll(ReplicaNames.Where(name => name != "token").Select(name => system._services[name].StartAsync(cancellationToken)));
             await system._services["users"].StartAsync(cancellationToken);
             return system;
         }

@@ -54,10 +54,11 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         var virtualHost = await RabbitMqVirtualHost.CreateAsync();
         var system = new ConcertBookingSystem(virtualHost, options ?? new SystemOptions());
-        // Replicas first: their queues must be bound before UserService publishes anything.
-        _ = system.Concert.Services;
-        _ = system.Payment.Services;
+        // Replicas first: their queues must be bound before UserService publishes anything. TokenService before
+        // ConcertService, which announces its concerts as it starts.
         _ = system.Token.Services;
+        _ = system.Payment.Services;
+        _ = system.Concert.Services;
         _ = system.Users.Services;
         return system;
     }
@@ -81,6 +82,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Waits until TokenService's concert replica holds the concert, which ConcertService announces as it starts.</summary>
+    public Task ConcertReplicatedAsync(Guid concertId) =>
+        Eventually.Until(
+            () => Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().Concerts.AnyAsync(c => c.Id == concertId)),
+            $"concert {concertId} in TokenService's replica");
 
     /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
     public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.TokenService.Queue;
@@ -10,13 +12,58 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
-/// TokenService answers a racing re-entry with the token's state. Each test runs a system of its own, with the queue
-/// settings it needs.
+/// TokenService queues only for concerts it has learnt from ConcertService's events, and answers a racing re-entry
+/// with the token's state. Each test runs a system of its own, with the queue settings it needs.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
 public sealed class QueueTokenTests
 {
+    private static readonly Guid DemoConcert = Guid.Parse("0c0ce27a-0000-4000-8000-000000000001");
+
+    [Test]
+    public async Task The_concerts_seeded_in_ConcertService_reach_TokenService_s_replica_through_the_outbox()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+
+        var seeded = await system.Concert.WithScopeAsync(services =>
+            services.GetRequiredService<ConcertDbContext>().Concerts.AsNoTracking().ToListAsync());
+        Assert.That(seeded.Select(c => c.Id), Does.Contain(DemoConcert).And.Contain(BookingDriver.TestConcertId));
+
+        var announced = await BookingDriver.OutboxOfAsync<ConcertDbContext, ConcertScheduled>(system.Concert.Services);
+        Assert.That(announced.Select(m => m.PartitionKey), Is.SupersetOf(seeded.Select(c => c.Id.ToString())),
+            "each concert's event is written with its rows, keyed by the concert");
+
+        foreach (var concert in seeded)
+        {
+            var replica = await Eventually.Until(
+                () => system.Token.WithScopeAsync(services =>
+                    services.GetRequiredService<TokenDbContext>().Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concert.Id)),
+                c => c is not null, $"concert {concert.Id} in TokenService's replica");
+            Assert.That((replica!.StartsAt, replica.Version), Is.EqualTo((concert.StartsAt, concert.Version)));
+        }
+    }
+
+    [Test]
+    public async Task A_queue_for_a_concert_that_does_not_exist_is_404_and_stores_no_token()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Made-up");
+        var madeUp = Guid.NewGuid();
+
+        var response = await booking.Token.PostAsJsonAsync($"/queue/{madeUp}/tokens", new { userId });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(body, Does.Contain("Unknown concert").And.Contain(madeUp.ToString()));
+        Assert.That(await TokenCountAsync(system, t => t.ConcertId == madeUp), Is.Zero);
+
+        // The same user queues for a real concert, once TokenService has learnt it.
+        Assert.That((await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
     [Test]
     public async Task Many_concurrent_re_entries_of_an_expired_token_all_answer_with_the_token_s_state()
     {

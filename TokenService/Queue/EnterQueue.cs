@@ -5,11 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.TokenService.Queue;
 
-/// <summary>Puts a known user in a concert's waiting queue; entering again never creates a second token.</summary>
+/// <summary>
+/// Puts a known user in the waiting queue of a concert that ConcertService announced; entering again never creates a
+/// second token.
+/// </summary>
 public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
 {
     public async Task<EnterQueueResult> EnterAsync(Guid concertId, Guid userId, CancellationToken cancellationToken)
     {
+        if (!await db.Concerts.AnyAsync(c => c.Id == concertId, cancellationToken))
+        {
+            return new EnterQueueResult.UnknownConcert();
+        }
+
         if (!await db.IsKnownAsync(userId, cancellationToken))
         {
             return new EnterQueueResult.UnknownUser();

@@ -1,7 +1,11 @@
 using ConcertBooking.Configuration;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.TokenService.Concerts;
+using ConcertBooking.TokenService.Consumers;
 using FluentValidation;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConcertBooking.TokenService.Queue;
 
@@ -17,5 +21,16 @@ public static class QueueRegistration
         builder.Services.AddHostedService<QueueAdmitter>();
         builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;
+    }
+
+    /// <summary>
+    /// The concert replica's consumer with its projection (the configurator is a service collection too, so a test
+    /// harness gets both).
+    /// </summary>
+    public static IBusRegistrationConfigurator AddQueueConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.TryAddScoped<ProjectConcert>();
+        bus.AddConsumer<ProjectConcertScheduled>();
+        return bus;
     }
 }

@@ -99,6 +99,28 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages", "token");
                 });
 
+            modelBuilder.Entity("ConcertBooking.TokenService.Concerts.ReplicatedConcert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReplicatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Concerts", "token");
+                });
+
             modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
                 {
                     b.Property<Guid>("Id")

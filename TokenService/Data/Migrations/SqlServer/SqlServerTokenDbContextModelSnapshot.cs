@@ -99,6 +99,28 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "token");
                 });
 
+            modelBuilder.Entity("ConcertBooking.TokenService.Concerts.ReplicatedConcert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ReplicatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Concerts", "token");
+                });
+
             modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
                 {
                     b.Property<Guid>("Id")
