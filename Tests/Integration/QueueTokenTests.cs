@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
-/// TokenService queues only for concerts it has learnt from ConcertService's events, and answers a racing re-entry
-/// with the token's state. Each test runs a system of its own, with the queue settings it needs.
+/// TokenService queues only for concerts it has learnt from ConcertService's events, answers a racing re-entry with
+/// the token's state, and purges tokens past their retention. Each test runs a system of its own, with the queue
+/// settings it needs.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
@@ -84,6 +85,50 @@ public sealed class QueueTokenTests
         Assert.That(answers.Select(a => a.TokenId), Is.All.EqualTo(token.TokenId), "the same token, requeued once");
         Assert.That(answers.Select(a => a.Status), Is.All.AnyOf("Waiting", "Admitted"));
         Assert.That(await TokenCountAsync(system, t => t.UserId == userId), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_expired_admission_is_purged_after_its_retention_and_entering_again_starts_afresh()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+        [
+            ("Queue:AdmissionLifetime", "00:00:01"),
+            ("Queue:ExpiredTokenRetention", "00:00:01"),
+            ("Queue:PurgeInterval", "00:00:00.200"),
+        ]));
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Forgotten");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        await booking.WaitUntilAdmittedAsync(token.TokenId);
+
+        await Eventually.Until(async () => (await booking.Token.GetAsync($"/queue/tokens/{token.TokenId}")).StatusCode,
+            status => status == HttpStatusCode.NotFound, $"token {token.TokenId} purged");
+
+        Assert.That(await TokenCountAsync(system, t => t.Id == token.TokenId), Is.Zero);
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), await again.Content.ReadAsStringAsync());
+        Assert.That((await again.Content.ReadFromJsonAsync<QueueTokenResponse>())!.TokenId, Is.Not.EqualTo(token.TokenId));
+    }
+
+    [Test]
+    public async Task A_token_left_waiting_past_its_lifetime_is_purged()
+    {
+        // Admission once at start and then hourly: the token stays Waiting until the purge takes it.
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+        [
+            ("Queue:AdmissionInterval", "01:00:00"),
+            ("Queue:WaitingTokenLifetime", "00:00:02"),
+            ("Queue:PurgeInterval", "00:00:00.200"),
+        ]));
+        using var booking = new BookingDriver(system);
+        var userId = await booking.SignUpReplicatedAsync("Patient");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        Assert.That(token.Status, Is.EqualTo("Waiting"));
+
+        await Eventually.Until(async () => (await booking.Token.GetAsync($"/queue/tokens/{token.TokenId}")).StatusCode,
+            status => status == HttpStatusCode.NotFound, $"waiting token {token.TokenId} purged");
+
+        Assert.That(await TokenCountAsync(system, t => t.UserId == userId), Is.Zero);
     }
 
     private static Task<int> TokenCountAsync(ConcertBookingSystem system, System.Linq.Expressions.Expression<Func<QueueToken, bool>> where) =>

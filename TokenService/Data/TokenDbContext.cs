@@ -35,6 +35,11 @@ public class TokenDbContext(DbContextOptions options) : DbContext(options), IUse
             token.HasIndex(t => new { t.ConcertId, t.Status, t.EnteredAt, t.Sequence });
             token.Property(t => t.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             token.Property(t => t.EntryPass).HasMaxLength(400);
+            // The purge's scans: waiting tokens by when they entered, admissions by when they expire.
+            token.HasIndex(t => new { t.Status, t.EnteredAt });
+            token.HasIndex(t => t.ExpiresAt);
+            // A deleted user's tokens are removed by user.
+            token.HasIndex(t => t.UserId);
         });
         modelBuilder.Entity<ReplicatedConcert>(concert =>
         {

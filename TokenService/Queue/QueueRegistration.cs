@@ -11,7 +11,7 @@ namespace ConcertBooking.TokenService.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter and the request validators.</summary>
+    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter, the purge and the request validators.</summary>
     public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName);
@@ -19,6 +19,7 @@ public static class QueueRegistration
         builder.Services.AddScoped<EnterQueue>();
         builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
+        builder.Services.AddHostedService<QueueTokenPurger>();
         builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;
     }

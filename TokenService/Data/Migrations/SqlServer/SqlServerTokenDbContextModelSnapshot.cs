@@ -159,8 +159,14 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
                     b.HasIndex("ConcertId", "UserId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EnteredAt");
 
                     b.HasIndex("ConcertId", "Status", "EnteredAt", "Sequence");
 
