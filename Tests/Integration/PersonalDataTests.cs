@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserService.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -11,8 +13,8 @@ using Microsoft.Extensions.Logging.Testing;
 namespace ConcertBooking.Tests.Integration;
 
 /// <summary>
-/// A deleted user's name and email leave every service: the event says only who and which version, and the
-/// replicas' tombstones keep neither. An expected conflict is not an error in the logs.
+/// A deleted user's name and email leave every service: the event says only who and which version, the replicas'
+/// tombstones keep neither, and the user's queue tokens go. An expected conflict is not an error in the logs.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
@@ -83,6 +85,22 @@ public sealed class PersonalDataTests
     }
 
     [Test]
+    public async Task Deleting_a_user_removes_their_queue_tokens_and_entry_passes_from_TokenService()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Queued Then Gone");
+        var keeper = await _booking.SignUpReplicatedAsync("Stays");
+        var token = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        await _booking.WaitUntilAdmittedAsync(token.TokenId);
+        var kept = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, keeper);
+
+        Assert.That((await _booking.Users.DeleteAsync($"/users/{userId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        await Eventually.Until(() => TokensOfAsync(userId), count => count == 0, $"the queue tokens of deleted user {userId} removed");
+        Assert.That((await _booking.Token.GetAsync($"/queue/tokens/{token.TokenId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _booking.Token.GetAsync($"/queue/tokens/{kept.TokenId}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "other users keep theirs");
+    }
+
+    [Test]
     public async Task A_taken_email_is_a_409_that_is_not_logged_as_an_error_and_logs_no_email()
     {
         var marker = Guid.NewGuid().ToString("N");
@@ -109,4 +127,7 @@ public sealed class PersonalDataTests
     }
 
     private static string Describe(FakeLogRecord record) => $"{record.Level} {record.Category}: {record.Message} {record.Exception}";
+
+    private Task<int> TokensOfAsync(Guid userId) =>
+        _system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens.CountAsync(t => t.UserId == userId));
 }

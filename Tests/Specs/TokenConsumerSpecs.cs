@@ -1,13 +1,14 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
+using ConcertBooking.TokenService.Queue;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Tests.Specs;
 
 /// <summary>
 /// TokenService's own consumers on MassTransit's test harness with the real inbox on a real PostgreSQL database: the
-/// concert replica converges like the user replica.
+/// concert replica converges like the user replica, and a deleted user's queue tokens go.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Specs)]
@@ -46,6 +47,24 @@ public sealed class TokenConsumerSpecs
 
         await _host.DeliverAsync(first with { Version = 3, StartsAt = first.StartsAt.AddDays(3) });
         Assert.That(((await ConcertAsync(id))!.StartsAt, (await ConcertAsync(id))!.Version), Is.EqualTo((first.StartsAt.AddDays(3), 3L)));
+    }
+
+    [Test]
+    public async Task UserDeleted_removes_that_user_s_queue_tokens_and_no_one_else_s()
+    {
+        var (gone, stays) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var now = DateTimeOffset.UtcNow;
+        await _host.WithDbAsync(db =>
+        {
+            db.QueueTokens.AddRange(QueueToken.Enter(Guid.NewGuid(), gone, now), QueueToken.Enter(Guid.NewGuid(), gone, now),
+                QueueToken.Enter(Guid.NewGuid(), stays, now));
+            return db.SaveChangesAsync();
+        });
+
+        await _host.DeliverAsync(new UserDeleted(gone, 2, now));
+
+        Assert.That(await _host.WithDbAsync(db => db.QueueTokens.CountAsync(t => t.UserId == gone)), Is.Zero);
+        Assert.That(await _host.WithDbAsync(db => db.QueueTokens.CountAsync(t => t.UserId == stays)), Is.EqualTo(1));
     }
 
     private static ConcertScheduled Scheduled(Guid id, long version, DateTimeOffset startsAt) =>

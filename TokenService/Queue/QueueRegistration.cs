@@ -25,13 +25,14 @@ public static class QueueRegistration
     }
 
     /// <summary>
-    /// The concert replica's consumer with its projection (the configurator is a service collection too, so a test
-    /// harness gets both).
+    /// The concert replica's consumer with its projection, and the removal of a deleted user's tokens (the
+    /// configurator is a service collection too, so a test harness gets both).
     /// </summary>
     public static IBusRegistrationConfigurator AddQueueConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.TryAddScoped<ProjectConcert>();
         bus.AddConsumer<ProjectConcertScheduled>();
+        bus.AddConsumer<ForgetDeletedUsersTokens>();
         return bus;
     }
 }
