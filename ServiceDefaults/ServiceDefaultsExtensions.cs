@@ -1,3 +1,4 @@
+using ConcertBooking.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace ConcertBooking.ServiceDefaults;
@@ -21,6 +23,15 @@ public static class ServiceDefaultsExtensions
         // Binding failures (malformed JSON) reach the exception handler, which answers 400 with details.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddValidatedOptions<HttpLimitsOptions, HttpLimitsOptionsValidator>(HttpLimitsOptions.SectionName);
+        // A property given twice is refused rather than letting the last one win (a proxy or a log that reads the
+        // first would see another request than the service does), and a number is a JSON number, not a string.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, limits) =>
+        {
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();
@@ -31,6 +42,9 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<RequestCharsetMiddleware>();
 
         app.MapTelemetry();
         app.MapOpenApi();

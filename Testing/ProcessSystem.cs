@@ -74,8 +74,10 @@ public sealed class ProcessSystem : IAsyncDisposable
                 system._services[service] = new ServiceProcess(project, environment, options.Processes);
             }
 
-            // Replicas first, so their queues are bound (or their groups joined) before UserService publishes.
-            await Task.WhenAll(ReplicaNames.Select(name => system._services[name].StartAsync(cancellationToken)));
+            // Replicas first, so their queues are bound (or their groups joined) before UserService publishes; TokenService
+            // before the other two, so its queue is bound before ConcertService announces its concerts as it starts.
+            await system._services["token"].StartAsync(cancellationToken);
+            await Task.WhenAll(ReplicaNames.Where(name => name != "token").Select(name => system._services[name].StartAsync(cancellationToken)));
             await system._services["users"].StartAsync(cancellationToken);
             return system;
         }

@@ -150,6 +150,10 @@ wait_healthy() {
 if [[ "$TRANSPORT" == kafka ]]; then
   start_dev_broker
 fi
+# TokenService first, and ready: ConcertService announces its concerts as it starts, and on a fresh broker an
+# event published before TokenService's queue is bound would never reach its concert replica.
+start_service TokenService
+wait_healthy TokenService
 for svc in "${SERVICES[@]}"; do
   start_service "$svc"
 done

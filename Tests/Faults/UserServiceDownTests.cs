@@ -27,6 +27,9 @@ public sealed class UserServiceDownTests(TestTransport transport)
                 n => n == 1, $"the user in the {replica} replica");
         }
 
+        await Eventually.Until(() => system.CountAsync("token", $"""SELECT count(*) FROM token."Concerts" WHERE "Id" = '{DemoConcert}'"""),
+            n => n == 1, "the demo concert in TokenService's replica");
+
         system["users"].Kill();
         TestContext.Out.WriteLine($"Injected: UserService killed with SIGKILL after user {user.Id} was replicated");
 

@@ -56,11 +56,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
         var virtualHost = await RabbitMqVirtualHost.CreateAsync();
         options ??= new SystemOptions();
         var system = new ConcertBookingSystem(virtualHost, options);
-        // Replicas first: their queues must be bound before UserService publishes anything.
+        // Replicas first: their queues must be bound before UserService publishes anything. TokenService before
+        // ConcertService, which announces its concerts as it starts.
         var later = options.StartLater ?? (_ => false);
-        if (!later("concert")) _ = system.Concert.Services;
-        if (!later("payment")) _ = system.Payment.Services;
         if (!later("token")) _ = system.Token.Services;
+        if (!later("payment")) _ = system.Payment.Services;
+        if (!later("concert")) _ = system.Concert.Services;
         _ = system.Users.Services;
         return system;
     }
@@ -84,6 +85,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Waits until TokenService's concert replica holds the concert, which ConcertService announces as it starts.</summary>
+    public Task ConcertReplicatedAsync(Guid concertId) =>
+        Eventually.Until(
+            () => Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().Concerts.AnyAsync(c => c.Id == concertId)),
+            $"concert {concertId} in TokenService's replica");
 
     /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
     public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)

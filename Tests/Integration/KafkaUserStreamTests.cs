@@ -104,5 +104,5 @@ public sealed class KafkaUserStreamTests
         }))];
     }
 
-    private sealed record ReplicaRow(Guid Id, string Name, string Email, long Version, bool IsDeleted);
+    private sealed record ReplicaRow(Guid Id, string? Name, string? Email, long Version, bool IsDeleted);
 }

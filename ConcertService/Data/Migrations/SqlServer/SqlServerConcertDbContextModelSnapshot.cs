@@ -41,6 +41,9 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.ToTable("Concerts", "concert");
@@ -255,7 +258,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
@@ -263,7 +265,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 

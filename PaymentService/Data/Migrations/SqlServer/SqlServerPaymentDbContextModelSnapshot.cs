@@ -221,7 +221,6 @@ namespace ConcertBooking.PaymentService.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
@@ -229,7 +228,6 @@ namespace ConcertBooking.PaymentService.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 

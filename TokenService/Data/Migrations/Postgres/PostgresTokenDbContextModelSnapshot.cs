@@ -116,6 +116,28 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages", "token");
                 });
 
+            modelBuilder.Entity("ConcertBooking.TokenService.Concerts.ReplicatedConcert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReplicatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Concerts", "token");
+                });
+
             modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -154,8 +176,14 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
                     b.HasIndex("ConcertId", "UserId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EnteredAt");
 
                     b.HasIndex("ConcertId", "Status", "EnteredAt", "Sequence");
 
@@ -171,7 +199,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
@@ -179,7 +206,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
