@@ -21,6 +21,7 @@ namespace ConcertBooking.Tests.Deployment;
 public sealed class DockerComposeTests
 {
     private static readonly string Root = FindRepositoryRoot();
+    private Dictionary<object, object> _root = null!;
     private Dictionary<string, Dictionary<object, object>> _services = null!;
 
     public static IEnumerable<TestCaseData> Services()
@@ -37,8 +38,8 @@ public sealed class DockerComposeTests
     {
         using var reader = new StreamReader(Path.Combine(Root, "docker-compose.yml"));
         // MergingParser resolves the file's `<<: *anchor` merge keys, as docker compose does.
-        var document = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
-        _services = ((Dictionary<object, object>)document["services"])
+        _root = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
+        _services = ((Dictionary<object, object>)_root["services"])
             .ToDictionary(s => (string)s.Key, s => (Dictionary<object, object>)s.Value);
     }
 
@@ -97,6 +98,20 @@ public sealed class DockerComposeTests
             Assert.That((string)_services["sqlserver"]["image"], Does.StartWith("mcr.microsoft.com/mssql/server:2022"));
             Assert.That(File.ReadAllLines(Path.Combine(Root, ".env")), Does.Contain("COMPOSE_PROFILES=kafka"), "plain `docker compose up` runs the Kafka stack");
             Assert.That(File.Exists(Path.Combine(Root, ".dockerignore")), Is.True);
+        });
+    }
+
+    [Test]
+    public void Kafka_and_the_databases_keep_their_data_on_named_volumes_across_container_restarts()
+    {
+        var kafka = Environment("kafka");
+        Assert.Multiple(() =>
+        {
+            Assert.That(List(_services["kafka"]["volumes"]), Does.Contain($"kafka-data:{kafka["KAFKA_LOG_DIRS"]}"),
+                "the broker's log dir is on a volume: dispatched outbox rows are deleted, so the log is the only copy");
+            Assert.That(List(_services["sqlserver"]["volumes"]), Does.Contain("sqlserver-data:/var/opt/mssql"));
+            Assert.That(List(_services["postgres"]["volumes"]), Does.Contain("postgres-data:/var/lib/postgresql/data"));
+            Assert.That(Map(_root["volumes"]).Keys.Cast<string>(), Is.SupersetOf(new[] { "kafka-data", "sqlserver-data", "postgres-data" }));
         });
     }
 
