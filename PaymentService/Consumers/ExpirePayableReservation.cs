@@ -1,12 +1,14 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.Messaging.Inbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.PaymentService.Consumers;
 
 /// <summary>An expired hold can no longer be paid.</summary>
+[UnboundedTransientRetry]
 public sealed class ExpirePayableReservation(PaymentDbContext db, TimeProvider time) : IConsumer<ReservationExpired>
 {
     public async Task Consume(ConsumeContext<ReservationExpired> context)
