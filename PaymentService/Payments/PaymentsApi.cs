@@ -12,6 +12,9 @@ public static class PaymentsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>On an answer that repeats an earlier request's answer for the same <see cref="IdempotencyKeyHeader"/>.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/payments").WithTags("Payments");
