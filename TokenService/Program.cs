@@ -10,7 +10,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<TokenDbContext, PostgresTokenDbContext, SqlServerTokenDbContext>();
 builder.AddUserReplica<TokenDbContext>();
-builder.AddMessaging<TokenDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddMessaging<TokenDbContext>(bus =>
+{
+    bus.AddUserReplicaConsumers();
+    bus.AddQueueConsumers();
+});
 builder.AddQueueDomain();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.Tests.Infrastructure;
@@ -20,6 +21,7 @@ namespace ConcertBooking.Tests.Deployment;
 public sealed class DockerComposeTests
 {
     private static readonly string Root = FindRepositoryRoot();
+    private Dictionary<object, object> _root = null!;
     private Dictionary<string, Dictionary<object, object>> _services = null!;
 
     public static IEnumerable<TestCaseData> Services()
@@ -36,8 +38,8 @@ public sealed class DockerComposeTests
     {
         using var reader = new StreamReader(Path.Combine(Root, "docker-compose.yml"));
         // MergingParser resolves the file's `<<: *anchor` merge keys, as docker compose does.
-        var document = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
-        _services = ((Dictionary<object, object>)document["services"])
+        _root = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
+        _services = ((Dictionary<object, object>)_root["services"])
             .ToDictionary(s => (string)s.Key, s => (Dictionary<object, object>)s.Value);
     }
 
@@ -96,6 +98,39 @@ public sealed class DockerComposeTests
             Assert.That((string)_services["sqlserver"]["image"], Does.StartWith("mcr.microsoft.com/mssql/server:2022"));
             Assert.That(File.ReadAllLines(Path.Combine(Root, ".env")), Does.Contain("COMPOSE_PROFILES=kafka"), "plain `docker compose up` runs the Kafka stack");
             Assert.That(File.Exists(Path.Combine(Root, ".dockerignore")), Is.True);
+        });
+    }
+
+    [Test]
+    public void Kafka_and_the_databases_keep_their_data_on_named_volumes_across_container_restarts()
+    {
+        var kafka = Environment("kafka");
+        Assert.Multiple(() =>
+        {
+            Assert.That(List(_services["kafka"]["volumes"]), Does.Contain($"kafka-data:{kafka["KAFKA_LOG_DIRS"]}"),
+                "the broker's log dir is on a volume: dispatched outbox rows are deleted, so the log is the only copy");
+            Assert.That(List(_services["sqlserver"]["volumes"]), Does.Contain("sqlserver-data:/var/opt/mssql"));
+            Assert.That(List(_services["postgres"]["volumes"]), Does.Contain("postgres-data:/var/lib/postgresql/data"));
+            Assert.That(Map(_root["volumes"]).Keys.Cast<string>(), Is.SupersetOf(new[] { "kafka-data", "sqlserver-data", "postgres-data" }));
+        });
+    }
+
+    [Test]
+    public void On_Kafka_the_services_create_the_topics_so_the_user_stream_is_compacted()
+    {
+        var kafka = Environment("kafka");
+        Assert.Multiple(() =>
+        {
+            Assert.That(kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"], Is.EqualTo("false"),
+                "a topic the broker auto-created would get the broker's cleanup policy, not the stream's compaction");
+            Assert.That(kafka.GetValueOrDefault("KAFKA_LOG_CLEANER_ENABLE", "true"), Is.EqualTo("true"), "compaction is the log cleaner's work");
+            foreach (var name in new[] { "users", "concert", "payment", "token" })
+            {
+                var service = Environment(name);
+                Assert.That(service.GetValueOrDefault("Messaging__Kafka__CreateTopics", "true"), Is.EqualTo("true"), $"{name} creates its topics");
+                Assert.That(service.Keys.Where(k => k.StartsWith("Messaging__Kafka__Topics__", StringComparison.Ordinal)), Is.Empty,
+                    $"{name} keeps every type on the system's topics: the user events on {SystemTopology.UserStream}");
+            }
         });
     }
 
@@ -176,6 +211,9 @@ public sealed class DockerComposeTests
         var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         return property is { CanWrite: true } && HasProperty(property.PropertyType, path[1..]);
     }
+
+    private Dictionary<string, string> Environment(string service) =>
+        Map(_services[service]["environment"]).ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "");
 
     private static Dictionary<object, object> Map(object node) => (Dictionary<object, object>)node;
 

@@ -21,6 +21,8 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public const decimal TestSeatPrice = 20.00m;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _knownConcerts = new();
+
     public HttpClient Users { get; } = system.Users.CreateClient();
 
     public HttpClient Concert { get; } = system.Concert.CreateClient();
@@ -70,8 +72,12 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
         return user.Id;
     }
 
-    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, Guid userId) =>
-        await Token.PostAsJsonAsync($"/queue/{concertId}/tokens", new { userId });
+    /// <summary>Once TokenService knows the concert (it learns the seeded ones from ConcertService's events at start).</summary>
+    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, Guid userId)
+    {
+        await _knownConcerts.GetOrAdd(concertId, system.ConcertReplicatedAsync);
+        return await Token.PostAsJsonAsync($"/queue/{concertId}/tokens", new { userId });
+    }
 
     public async Task<QueueTokenResponse> EnterQueueAsync(Guid concertId, Guid userId)
     {

@@ -60,5 +60,6 @@ public sealed class User
         return new UserUpdated(Id, Name, Email, Version, now);
     }
 
-    public UserDeleted Delete(DateTimeOffset now) => new(Id, Name, Email, Version + 1, now);
+    /// <summary>The event of the user's removal: who and the next version, none of their data.</summary>
+    public UserDeleted Delete(DateTimeOffset now) => new(Id, Version + 1, now);
 }
