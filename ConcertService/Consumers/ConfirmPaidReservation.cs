@@ -33,7 +33,7 @@ public sealed partial class ConfirmPaidReservation(ConfirmReservation confirm, I
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} is already {Status}; the payment changes nothing")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} is already {Status}; its outcome is published again and nothing else changes")]
     private static partial void LogAlreadyClosed(ILogger logger, Guid reservationId, ReservationStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation {ReservationId} was paid after its hold expired; the seat was still free, so it is confirmed")]

@@ -6,6 +6,7 @@ using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.PaymentService.Payments;
 
@@ -13,8 +14,10 @@ namespace ConcertBooking.PaymentService.Payments;
 /// Pays a reservation from the user's wallet, at most once per idempotency key and once per reservation: the
 /// payment row, the reservation's <c>Pending → Paid</c>, the debit and PaymentCompleted commit in one transaction.
 /// A request repeated with the same key, before or while the first is in its transaction, gets the first's answer.
+/// Payment closes <c>Payments:Grace</c> before the hold expires, so PaymentCompleted normally reaches ConcertService
+/// while the hold still stands.
 /// </summary>
-public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWallet debit, TimeProvider time)
+public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWallet debit, IOptions<PaymentOptions> options, TimeProvider time)
 {
     public async Task<PayReservationResult> PayAsync(string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken)
     {
@@ -30,6 +33,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
 
         var reservation = await db.PayableReservations.AsNoTracking().FirstOrDefaultAsync(r => r.ReservationId == reservationId, cancellationToken);
         var now = time.GetUtcNow();
+        var closesAt = now + options.Value.Grace;
         if (reservation is null)
         {
             return new PayReservationResult.UnknownReservation();
@@ -40,7 +44,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return new PayReservationResult.NotYourReservation();
         }
 
-        if (reservation.HasExpiredAt(now))
+        if (reservation.HasExpiredAt(closesAt))
         {
             return new PayReservationResult.Expired(reservation.ExpiresAt);
         }
@@ -50,7 +54,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return await ReplayOrAlreadyPaidAsync(idempotencyKey, reservationId, userId, cancellationToken);
         }
 
-        return await ChargeAsync(Payment.Complete(idempotencyKey, reservation, now), now, cancellationToken);
+        return await ChargeAsync(Payment.Complete(idempotencyKey, reservation, now), now, closesAt, cancellationToken);
     }
 
     /// <summary>
@@ -61,7 +65,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
     /// it makes its own attempt). It never reaches the wallet while this attempt's debit is undecided.
     /// </summary>
     private async Task<PayReservationResult> ChargeAsync(
-        (Payment Payment, PaymentCompleted Event) completed, DateTimeOffset now, CancellationToken cancellationToken)
+        (Payment Payment, PaymentCompleted Event) completed, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken cancellationToken)
     {
         var payment = completed.Payment;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -77,7 +81,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return await ReplayOrAlreadyPaidAsync(payment.IdempotencyKey, payment.ReservationId, payment.UserId, cancellationToken);
         }
 
-        if (!await ClaimAsync(payment.ReservationId, now, cancellationToken))
+        if (!await ClaimAsync(payment.ReservationId, now, closesAt, cancellationToken))
         {
             // Expired meanwhile, by ConcertService's word or the clock: no other payment can hold it, this one does.
             await RollbackAsync(transaction, cancellationToken);
@@ -107,10 +111,13 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
         new PayReservationResult.Expired(await db.PayableReservations.AsNoTracking()
             .Where(r => r.ReservationId == reservationId).Select(r => r.ExpiresAt).FirstAsync(cancellationToken));
 
-    /// <summary>Pending and unexpired becomes Paid; a reservation paid or expired meanwhile matches nothing.</summary>
-    private async Task<bool> ClaimAsync(Guid reservationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Pending and not closing (more than the grace before its expiry) becomes Paid; a reservation paid or expired
+    /// meanwhile matches nothing.
+    /// </summary>
+    private async Task<bool> ClaimAsync(Guid reservationId, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken cancellationToken) =>
         await db.PayableReservations
-            .Where(r => r.ReservationId == reservationId && r.Status == PayableStatus.Pending && r.ExpiresAt > now)
+            .Where(r => r.ReservationId == reservationId && r.Status == PayableStatus.Pending && r.ExpiresAt > closesAt)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, PayableStatus.Paid).SetProperty(r => r.UpdatedAt, now), cancellationToken) == 1;
 
     /// <summary>

@@ -39,8 +39,11 @@ public sealed class Payment
             Status = PaymentStatus.Completed,
             CreatedAt = now,
         };
-        return (payment, new PaymentCompleted(payment.Id, payment.ReservationId, payment.UserId, payment.Amount, now));
+        return (payment, payment.Completed());
     }
+
+    /// <summary>The event that tells ConcertService the payment completed; the same each time it is asked for.</summary>
+    public PaymentCompleted Completed() => new(Id, ReservationId, UserId, Amount, CreatedAt);
 
     /// <summary>The event for a payment that could not be made (it is not stored).</summary>
     public PaymentFailed Failed(string reason, DateTimeOffset now) => new(ReservationId, UserId, Amount, reason, now);
