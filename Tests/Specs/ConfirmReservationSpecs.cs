@@ -68,6 +68,26 @@ public sealed class ConfirmReservationSpecs
         Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == reservation.ToString()), Is.Zero);
     }
 
+    [Test]
+    public async Task A_payment_asked_about_again_gets_its_outcome_stated_again_and_nothing_else_changes()
+    {
+        var (confirmed, confirmedSeat) = await ArrangeAsync(ReservationStatus.Pending, SeatStatus.Held);
+        var (rejected, _) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Held, heldByAnother: true);
+        var confirmedPayment = ConcertSpecData.Paid(confirmed);
+        var rejectedPayment = ConcertSpecData.Paid(rejected);
+        await _host.DeliverAsync(confirmedPayment);
+        await _host.DeliverAsync(rejectedPayment);
+
+        // PaymentService's reconciliation: the same payment, as a new message.
+        await _host.DeliverAsync(confirmedPayment);
+        await _host.DeliverAsync(rejectedPayment);
+
+        Assert.That(await ConcertSpecData.StateAsync(_host, confirmed, confirmedSeat), Is.EqualTo((ReservationStatus.Confirmed, SeatStatus.Sold)));
+        Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == confirmed.ToString()), Is.EqualTo(2));
+        Assert.That((await _host.OutboxAsync<ReservationRejected>()).Count(m => m.PartitionKey == rejected.ToString()), Is.EqualTo(2));
+        Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == rejected.ToString()), Is.Zero);
+    }
+
     private Task<(Guid Reservation, Guid Seat)> ArrangeAsync(ReservationStatus status, SeatStatus seatStatus, bool heldByAnother = false) =>
         ConcertSpecData.ReservationAsync(_host, _concertId, status, seatStatus, heldByAnother);
 }

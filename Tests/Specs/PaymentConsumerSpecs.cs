@@ -132,6 +132,21 @@ public sealed class PaymentConsumerSpecs
         }
     }
 
+    [Test]
+    public async Task A_reservation_within_the_grace_of_its_expiry_is_no_longer_paid_and_nothing_is_charged()
+    {
+        var grace = new PaymentOptions().Grace;
+        var created = Created() with { ExpiresAt = DateTimeOffset.UtcNow + grace / 2 };
+        await _host.DeliverAsync(created);
+
+        var payment = await PayAsync(created, balance: 100.00m);
+
+        Assert.That(payment, Is.InstanceOf<PayReservationResult.Expired>());
+        Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Pending), "ConcertService expires it");
+        Assert.That(await _host.WithDbAsync(db => db.Wallets.Where(w => w.UserId == created.UserId).Select(w => w.Balance).SingleAsync()),
+            Is.EqualTo(100.00m));
+    }
+
     /// <summary>A known user with <paramref name="balance"/> in the wallet pays the reservation through the action the endpoint calls.</summary>
     private async Task<PayReservationResult> PayAsync(ReservationCreated created, decimal balance)
     {
