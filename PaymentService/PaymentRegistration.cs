@@ -11,12 +11,17 @@ namespace ConcertBooking.PaymentService;
 
 public static class PaymentRegistration
 {
-    /// <summary>Wallets and payments: options, the actions the endpoints call, and request validators.</summary>
+    /// <summary>
+    /// Wallets and payments: options, the actions the endpoints call, the reconciliation job, and request validators.
+    /// </summary>
     public static IHostApplicationBuilder AddPaymentDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<WalletOptions, WalletOptionsValidator>(WalletOptions.SectionName);
         builder.Services.AddWalletActions();
+        builder.Services.AddValidatedOptions<PaymentOptions, PaymentOptionsValidator>(PaymentOptions.SectionName);
         builder.Services.AddScoped<PayReservation>();
+        builder.Services.AddScoped<RequestPaymentOutcome>();
+        builder.Services.AddHostedService<PaymentReconciler>();
         builder.Services.AddValidatorsFromAssemblyContaining<ChargeWalletRequestValidator>(includeInternalTypes: true);
         return builder;
     }

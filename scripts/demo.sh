@@ -99,12 +99,12 @@ step "8. Charge the wallet"
 call POST "$PAYMENTS/wallets/$USER_ID/charge" '{"amount":100.00}'
 expect 200
 
-step "9. Pay, then retry with the same Idempotency-Key (the same payment, charged once)"
+step "9. Pay, then retry with the same Idempotency-Key (the same answer, charged once)"
 KEY="demo-$(date +%s%N)"
 call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\",\"userId\":\"$USER_ID\"}" "Idempotency-Key: $KEY"
 expect 201
 call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\",\"userId\":\"$USER_ID\"}" "Idempotency-Key: $KEY"
-expect 200
+expect 201   # the first answer replayed (Idempotent-Replayed: true), nothing charged again
 
 step "10. Wait for the confirmation (PaymentCompleted -> ConcertService -> ReservationConfirmed)"
 poll "reservation confirmed in ConcertService" "j['status'] == 'Confirmed'" GET "$CONCERTS/reservations/$RESERVATION_ID"

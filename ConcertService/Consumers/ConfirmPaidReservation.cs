@@ -1,5 +1,6 @@
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Inbox;
 using MassTransit;
 
 namespace ConcertBooking.ConcertService.Consumers;
@@ -8,6 +9,7 @@ namespace ConcertBooking.ConcertService.Consumers;
 /// A completed payment confirms its reservation (<see cref="ConfirmReservation"/> holds the rules). Runs inside the
 /// inbox transaction, so what the action changes commits with the inbox row, or not at all.
 /// </summary>
+[UnboundedTransientRetry]
 public sealed partial class ConfirmPaidReservation(ConfirmReservation confirm, ILogger<ConfirmPaidReservation> logger)
     : IConsumer<PaymentCompleted>
 {
@@ -31,7 +33,7 @@ public sealed partial class ConfirmPaidReservation(ConfirmReservation confirm, I
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} is already {Status}; the payment changes nothing")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} is already {Status}; its outcome is published again and nothing else changes")]
     private static partial void LogAlreadyClosed(ILogger logger, Guid reservationId, ReservationStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation {ReservationId} was paid after its hold expired; the seat was still free, so it is confirmed")]

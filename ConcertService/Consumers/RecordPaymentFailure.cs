@@ -1,6 +1,7 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Inbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,7 @@ namespace ConcertBooking.ConcertService.Consumers;
 /// Records PaymentService's refusal of a payment on the reservation, so that <c>GET /reservations/{id}/last-payment-failure</c>
 /// tells its holder why it is still pending. Safe to repeat: only a newer refusal replaces the one recorded.
 /// </summary>
+[UnboundedTransientRetry]
 public sealed class RecordPaymentFailure(ConcertDbContext db) : IConsumer<PaymentFailed>
 {
     public async Task Consume(ConsumeContext<PaymentFailed> context)

@@ -12,7 +12,7 @@ namespace ConcertBooking.ConcertService.Reservations;
 /// A payment for a reservation that expired meanwhile (PaymentService checks the expiry too, so only a payment
 /// racing the sweeper gets here): confirmed anyway when the seat is still available, because the user paid and
 /// the seat is free; otherwise the reservation is Rejected and ReservationRejected asks PaymentService to refund.
-/// Either way the money and the seat end up consistent.
+/// Either way the money and the seat end up consistent. A payment already decided gets its decision stated again.
 /// </para>
 /// </summary>
 public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, TimeProvider time)
@@ -36,10 +36,11 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
             return new ConfirmReservationResult.Confirmed();
         }
 
-        var current = await db.Reservations.AsNoTracking().Where(r => r.Id == reservation.Id).Select(r => r.Status).FirstAsync(cancellationToken);
-        if (current != ReservationStatus.Expired)
+        var current = await db.Reservations.AsNoTracking().FirstAsync(r => r.Id == reservation.Id, cancellationToken);
+        if (current.Status != ReservationStatus.Expired)
         {
-            return new ConfirmReservationResult.AlreadyClosed(current);
+            RestateOutcome(current, paymentId, amount, now);
+            return new ConfirmReservationResult.AlreadyClosed(current.Status);
         }
 
         var seatTaken = await db.Seats.Where(s => s.Id == reservation.SeatId && s.Status == SeatStatus.Available)
@@ -57,6 +58,30 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
         await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Rejected, paymentId, now, cancellationToken);
         outbox.Add(reservation.Rejected(paymentId, amount, RejectionReason, now), partitionKey: reservation.Id.ToString());
         return new ConfirmReservationResult.Rejected();
+    }
+
+    /// <summary>
+    /// A payment asked about again (PaymentService's reconciliation, after an outcome was dead-lettered or lost):
+    /// the decision made for it before is published again, as a new message, and changes nothing here.
+    /// PaymentService's confirmation and refund are conditional, so a second copy changes nothing there either.
+    /// </summary>
+    private void RestateOutcome(Reservation closed, Guid paymentId, decimal amount, DateTimeOffset now)
+    {
+        if (closed.PaymentId != paymentId)
+        {
+            return;
+        }
+
+        var closedAt = closed.ClosedAt ?? now;
+        switch (closed.Status)
+        {
+            case ReservationStatus.Confirmed:
+                outbox.Add(closed.Confirmed(paymentId, amount, closedAt), partitionKey: closed.Id.ToString());
+                break;
+            case ReservationStatus.Rejected:
+                outbox.Add(closed.Rejected(paymentId, amount, RejectionReason, closedAt), partitionKey: closed.Id.ToString());
+                break;
+        }
     }
 
     private async Task<bool> CloseAsync(

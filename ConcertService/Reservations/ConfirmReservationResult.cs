@@ -16,7 +16,10 @@ public abstract record ConfirmReservationResult
     /// <summary>Paid after its hold expired and the seat was taken: Rejected, ReservationRejected staged for the refund.</summary>
     public sealed record Rejected : ConfirmReservationResult;
 
-    /// <summary>Confirmed or rejected before (a replay): nothing changed.</summary>
+    /// <summary>
+    /// Confirmed or rejected before (a replay, or PaymentService asking again): nothing changed, and the outcome for
+    /// this payment is staged again.
+    /// </summary>
     public sealed record AlreadyClosed(ReservationStatus Status) : ConfirmReservationResult;
 
     /// <summary>No reservation of that id was ever made here.</summary>

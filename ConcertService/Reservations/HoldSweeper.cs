@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.ConcertService.Reservations;
 
-/// <summary>Every <c>Reservations:SweepInterval</c>: the pending holds past their expiry, each released by <see cref="ExpireHold"/>.</summary>
+/// <summary>
+/// Every <c>Reservations:SweepInterval</c>: the pending holds past their expiry by <c>Reservations:ExpiryGrace</c>,
+/// each released by <see cref="ExpireHold"/>.
+/// </summary>
 public sealed partial class HoldSweeper(
     IServiceScopeFactory scopeFactory, IOptions<ReservationOptions> options, TimeProvider time, ILogger<HoldSweeper> logger)
     : BackgroundService
@@ -30,10 +33,11 @@ public sealed partial class HoldSweeper(
     {
         List<Guid> due;
         var now = time.GetUtcNow();
+        var expiredBefore = now - options.Value.ExpiryGrace;
         await using (var scope = scopeFactory.CreateAsyncScope())
         {
             due = await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Reservations
-                .Where(r => r.Status == ReservationStatus.Pending && r.ExpiresAt <= now)
+                .Where(r => r.Status == ReservationStatus.Pending && r.ExpiresAt <= expiredBefore)
                 .OrderBy(r => r.ExpiresAt).Select(r => r.Id).Take(options.Value.SweepBatchSize)
                 .ToListAsync(cancellationToken);
         }

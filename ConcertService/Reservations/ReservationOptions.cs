@@ -15,6 +15,13 @@ public sealed class ReservationOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The sweeper releases a hold only this long after its expiry, so a PaymentCompleted taken just before the
+    /// expiry (PaymentService closes payment its own grace before it) still finds the hold and confirms it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     [Range(1, 10_000)]
     public int SweepBatchSize { get; set; } = 100;
 }

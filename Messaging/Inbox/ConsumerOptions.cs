@@ -21,10 +21,14 @@ public sealed class ConsumerOptions
     [Range(0, 100)]
     public int RetryLimit { get; set; } = 3;
 
-    /// <summary>Retries of a transient failure (database or network down) before the error queue.</summary>
+    /// <summary>
+    /// Retries of a transient failure (database or network down) before the error queue. Consumers marked
+    /// <see cref="UnboundedTransientRetryAttribute"/> (where money or seats are at stake) have no such limit.
+    /// </summary>
     [Range(0, 1000)]
     public int TransientRetryLimit { get; set; } = 30;
 
+    /// <summary>The longest wait between two retries of a transient failure: the back-off doubles up to it, then stays.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -9,8 +9,9 @@ namespace ConcertBooking.Messaging.Inbox;
 
 /// <summary>
 /// What runs around every consumer, on every transport: retries that give a transient failure (database
-/// restarting) much longer than a permanent one, then the inbox, which runs the consumer in one transaction with its
-/// <c>(MessageId, consumer)</c> entry.
+/// restarting) much longer than a permanent one, and no limit at all for a booking consumer
+/// (<see cref="UnboundedTransientRetryAttribute"/>), then the inbox, which runs the consumer in one transaction with
+/// its <c>(MessageId, consumer)</c> entry.
 /// </summary>
 public static class ConsumerPipeline
 {
@@ -41,24 +42,7 @@ public static class ConsumerPipeline
     public static void UseInboxAndRetries<TDbContext>(IReceiveEndpointConfigurator configurator, ConsumerOptions options, IDatabaseDialect dialect)
         where TDbContext : DbContext
     {
-        if (options.TransientRetryLimit > 0)
-        {
-            configurator.UseMessageRetry(retry =>
-            {
-                retry.Handle<Exception>(dialect.IsTransient);
-                retry.Exponential(options.TransientRetryLimit, TimeSpan.FromMilliseconds(100), options.TransientRetryMaxDelay, TimeSpan.FromMilliseconds(200));
-            });
-        }
-
-        if (options.RetryLimit > 0)
-        {
-            configurator.UseMessageRetry(retry =>
-            {
-                retry.Ignore<Exception>(dialect.IsTransient);
-                retry.Intervals([.. Enumerable.Range(1, options.RetryLimit).Select(i => TimeSpan.FromMilliseconds(100 * i))]);
-            });
-        }
-
+        configurator.ConnectConsumerConfigurationObserver(new RetryConfigurationObserver(options, dialect));
         configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
     }
 }

@@ -1,12 +1,14 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.Messaging.Inbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.PaymentService.Consumers;
 
 /// <summary>ConcertService sold the seat: the reservation is Confirmed in this view too.</summary>
+[UnboundedTransientRetry]
 public sealed class MarkReservationConfirmed(PaymentDbContext db, TimeProvider time) : IConsumer<ReservationConfirmed>
 {
     public async Task Consume(ConsumeContext<ReservationConfirmed> context) =>

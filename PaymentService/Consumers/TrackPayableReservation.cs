@@ -1,6 +1,7 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
+using ConcertBooking.Messaging.Inbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,7 @@ namespace ConcertBooking.PaymentService.Consumers;
 /// A new hold becomes payable until its expiry. Like every consumer here it runs in the inbox transaction and only
 /// stages changes (or runs conditional UPDATEs in that transaction); the inbox commits them with its row.
 /// </summary>
+[UnboundedTransientRetry]
 public sealed class TrackPayableReservation(PaymentDbContext db, TimeProvider time) : IConsumer<ReservationCreated>
 {
     public async Task Consume(ConsumeContext<ReservationCreated> context)

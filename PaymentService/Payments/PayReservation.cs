@@ -5,14 +5,19 @@ using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.PaymentService.Payments;
 
 /// <summary>
 /// Pays a reservation from the user's wallet, at most once per idempotency key and once per reservation: the
-/// debit, the reservation's <c>Pending → Paid</c>, the payment row and PaymentCompleted commit in one transaction.
+/// payment row, the reservation's <c>Pending → Paid</c>, the debit and PaymentCompleted commit in one transaction.
+/// A request repeated with the same key, before or while the first is in its transaction, gets the first's answer.
+/// Payment closes <c>Payments:Grace</c> before the hold expires, so PaymentCompleted normally reaches ConcertService
+/// while the hold still stands.
 /// </summary>
-public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWallet debit, TimeProvider time)
+public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWallet debit, IOptions<PaymentOptions> options, TimeProvider time)
 {
     public async Task<PayReservationResult> PayAsync(string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken)
     {
@@ -28,6 +33,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
 
         var reservation = await db.PayableReservations.AsNoTracking().FirstOrDefaultAsync(r => r.ReservationId == reservationId, cancellationToken);
         var now = time.GetUtcNow();
+        var closesAt = now + options.Value.Grace;
         if (reservation is null)
         {
             return new PayReservationResult.UnknownReservation();
@@ -38,7 +44,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return new PayReservationResult.NotYourReservation();
         }
 
-        if (reservation.HasExpiredAt(now))
+        if (reservation.HasExpiredAt(closesAt))
         {
             return new PayReservationResult.Expired(reservation.ExpiresAt);
         }
@@ -48,49 +54,70 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return await ReplayOrAlreadyPaidAsync(idempotencyKey, reservationId, userId, cancellationToken);
         }
 
-        return await ChargeAsync(Payment.Complete(idempotencyKey, reservation, now), now, cancellationToken);
+        return await ChargeAsync(Payment.Complete(idempotencyKey, reservation, now), now, closesAt, cancellationToken);
     }
 
+    /// <summary>
+    /// One transaction, in this order: the payment row (which claims the key and the reservation), the reservation's
+    /// <c>Pending → Paid</c>, the debit, PaymentCompleted. Claiming the key first is what makes a retry sent while
+    /// this attempt is still in its transaction replay its answer: the retry's insert of the same key waits on the
+    /// unique index until this one commits (and then fails, so it reads the committed payment) or rolls back (and then
+    /// it makes its own attempt). It never reaches the wallet while this attempt's debit is undecided.
+    /// </summary>
     private async Task<PayReservationResult> ChargeAsync(
-        (Payment Payment, PaymentCompleted Event) completed, DateTimeOffset now, CancellationToken cancellationToken)
+        (Payment Payment, PaymentCompleted Event) completed, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken cancellationToken)
     {
         var payment = completed.Payment;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await debit.DebitAsync(payment.UserId, payment.Amount, now, cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return await RefuseAsync(payment, now, cancellationToken);
-        }
-
-        if (!await ClaimAsync(payment.ReservationId, now, cancellationToken))
-        {
-            // Paid by a concurrent request (perhaps this very one, retried) or expired meanwhile.
-            await transaction.RollbackAsync(cancellationToken);
-            return await ReplayOrAlreadyPaidAsync(payment.IdempotencyKey, payment.ReservationId, payment.UserId, cancellationToken);
-        }
-
         db.Payments.Add(payment);
-        outbox.Add(completed.Event, partitionKey: payment.ReservationId.ToString());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            // The same key (or the same reservation under another key) committed first; the debit is undone.
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            // The same key (or the same reservation under another key) committed first.
+            await RollbackAsync(transaction, cancellationToken);
             return await ReplayOrAlreadyPaidAsync(payment.IdempotencyKey, payment.ReservationId, payment.UserId, cancellationToken);
         }
 
+        if (!await ClaimAsync(payment.ReservationId, now, closesAt, cancellationToken))
+        {
+            // Expired meanwhile, by ConcertService's word or the clock: no other payment can hold it, this one does.
+            await RollbackAsync(transaction, cancellationToken);
+            return await ExpiredAsync(payment.ReservationId, cancellationToken);
+        }
+
+        if (!await debit.DebitAsync(payment.UserId, payment.Amount, now, cancellationToken))
+        {
+            await RollbackAsync(transaction, cancellationToken);
+            return await RefuseAsync(payment, now, cancellationToken);
+        }
+
+        outbox.Add(completed.Event, partitionKey: payment.ReservationId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new PayReservationResult.Paid(payment);
     }
 
-    /// <summary>Pending and unexpired becomes Paid; a reservation paid or expired meanwhile matches nothing.</summary>
-    private async Task<bool> ClaimAsync(Guid reservationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Undoes the attempt, and forgets the rows it staged, so what follows reads and writes afresh.</summary>
+    private async Task RollbackAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.RollbackAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task<PayReservationResult> ExpiredAsync(Guid reservationId, CancellationToken cancellationToken) =>
+        new PayReservationResult.Expired(await db.PayableReservations.AsNoTracking()
+            .Where(r => r.ReservationId == reservationId).Select(r => r.ExpiresAt).FirstAsync(cancellationToken));
+
+    /// <summary>
+    /// Pending and not closing (more than the grace before its expiry) becomes Paid; a reservation paid or expired
+    /// meanwhile matches nothing.
+    /// </summary>
+    private async Task<bool> ClaimAsync(Guid reservationId, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken cancellationToken) =>
         await db.PayableReservations
-            .Where(r => r.ReservationId == reservationId && r.Status == PayableStatus.Pending && r.ExpiresAt > now)
+            .Where(r => r.ReservationId == reservationId && r.Status == PayableStatus.Pending && r.ExpiresAt > closesAt)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.Status, PayableStatus.Paid).SetProperty(r => r.UpdatedAt, now), cancellationToken) == 1;
 
     /// <summary>

@@ -51,19 +51,6 @@ public sealed class PayableReservation
         UpdatedAt = now,
     };
 
-    /// <summary>
-    /// Only a pending reservation expires: one paid just before its expiry stays Paid, and ConcertService decides
-    /// (confirm, or reject and refund).
-    /// </summary>
-    public void Expire(DateTimeOffset now)
-    {
-        if (Status == PayableStatus.Pending)
-        {
-            Status = PayableStatus.Expired;
-            UpdatedAt = now;
-        }
-    }
-
     /// <summary>Expired by ConcertService's word or by this service's clock, whichever came first.</summary>
     public bool HasExpiredAt(DateTimeOffset now) =>
         Status == PayableStatus.Expired || (Status == PayableStatus.Pending && ExpiresAt <= now);

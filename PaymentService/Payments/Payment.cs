@@ -27,6 +27,8 @@ public sealed class Payment
     /// <summary>A completed payment of the reservation's amount, and the event that tells ConcertService.</summary>
     public static (Payment Payment, PaymentCompleted Event) Complete(string idempotencyKey, PayableReservation reservation, DateTimeOffset now)
     {
+        // To the microsecond, as PostgreSQL stores it: the first answer and every replay read from the row say the same.
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var payment = new Payment
         {
             Id = Guid.CreateVersion7(now),
@@ -37,8 +39,11 @@ public sealed class Payment
             Status = PaymentStatus.Completed,
             CreatedAt = now,
         };
-        return (payment, new PaymentCompleted(payment.Id, payment.ReservationId, payment.UserId, payment.Amount, now));
+        return (payment, payment.Completed());
     }
+
+    /// <summary>The event that tells ConcertService the payment completed; the same each time it is asked for.</summary>
+    public PaymentCompleted Completed() => new(Id, ReservationId, UserId, Amount, CreatedAt);
 
     /// <summary>The event for a payment that could not be made (it is not stored).</summary>
     public PaymentFailed Failed(string reason, DateTimeOffset now) => new(ReservationId, UserId, Amount, reason, now);

@@ -12,20 +12,23 @@ public static class PaymentsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>On an answer that repeats an earlier request's answer for the same <see cref="IdempotencyKeyHeader"/>.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/payments").WithTags("Payments");
         payments.MapPost("/", Pay).WithValidation<PayReservationRequest>().WithName("PayReservation")
-            .WithSummary($"Pay a reservation from the wallet: 201 new, 200 a replay of the same {IdempotencyKeyHeader}, 402 balance too low.");
+            .WithSummary($"Pay a reservation from the wallet: 201 with the payment (again, marked {ReplayedHeader}, for a repeated {IdempotencyKeyHeader}), 402 balance too low.");
         payments.MapGet("/{id:guid}", GetPayment).WithName("GetPayment");
         app.MapGet("/payable-reservations/{id:guid}", GetPayableReservation).WithTags("Payments").WithName("GetPayableReservation")
             .WithSummary("This service's view of a reservation, as replicated from ConcertService's events.");
         return app;
     }
 
-    internal static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ProblemHttpResult>> Pay(
+    internal static async Task<Results<Created<PaymentResponse>, ProblemHttpResult>> Pay(
         PayReservationRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        PayReservation pay, CancellationToken cancellationToken)
+        PayReservation pay, HttpResponse response, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > Payment.IdempotencyKeyMaxLength)
         {
@@ -34,7 +37,7 @@ public static class PaymentsApi
         }
 
         var (reservationId, userId) = (request.ReservationId!.Value, request.UserId!.Value);
-        return ToHttp(await pay.PayAsync(idempotencyKey, reservationId, userId, cancellationToken), reservationId, userId);
+        return ToHttp(await pay.PayAsync(idempotencyKey, reservationId, userId, cancellationToken), reservationId, userId, response);
     }
 
     internal static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetPayment(Guid id, PaymentDbContext db, CancellationToken cancellationToken) =>
@@ -48,11 +51,11 @@ public static class PaymentsApi
             ? TypedResults.Ok(PayableReservationResponse.From(reservation))
             : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"Reservation {id} is unknown here.");
 
-    private static Results<Created<PaymentResponse>, Ok<PaymentResponse>, ProblemHttpResult> ToHttp(
-        PayReservationResult result, Guid reservationId, Guid userId) => result switch
+    private static Results<Created<PaymentResponse>, ProblemHttpResult> ToHttp(
+        PayReservationResult result, Guid reservationId, Guid userId, HttpResponse response) => result switch
     {
         PayReservationResult.Paid(var payment) => TypedResults.Created($"/payments/{payment.Id}", PaymentResponse.From(payment)),
-        PayReservationResult.Replayed(var payment) => TypedResults.Ok(PaymentResponse.From(payment)),
+        PayReservationResult.Replayed(var payment) => Replay(payment, response),
         PayReservationResult.KeyReused => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
             $"The {IdempotencyKeyHeader} was already used for a different payment; use a new key for a new payment."),
         PayReservationResult.UnknownUser => KnownUsers.UnknownUser(userId),
@@ -68,6 +71,16 @@ public static class PaymentsApi
             $"The wallet holds less than {amount:0.00}; charge it and retry with the same {IdempotencyKeyHeader}."),
         _ => throw new UnreachableException($"Unexpected {result}"),
     };
+
+    /// <summary>
+    /// The first answer again, status, Location and body, so a client that lost it (a timeout, a retry racing the
+    /// first request) cannot tell the difference but by <see cref="ReplayedHeader"/>.
+    /// </summary>
+    private static Created<PaymentResponse> Replay(Payment payment, HttpResponse response)
+    {
+        response.Headers[ReplayedHeader] = "true";
+        return TypedResults.Created($"/payments/{payment.Id}", PaymentResponse.From(payment));
+    }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);

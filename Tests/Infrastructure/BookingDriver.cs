@@ -34,15 +34,22 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
     public ConcertBookingSystem System => system;
 
     /// <summary>
-    /// Fast admissions and the test concert; <paramref name="concert"/> and <paramref name="token"/> add or override
-    /// ConcertService and TokenService settings (hold time, admission lifetime...).
+    /// Fast admissions, the test concert and one-second grace periods around a hold's expiry; <paramref name="concert"/>,
+    /// <paramref name="token"/> and <paramref name="payment"/> add or override ConcertService, TokenService and
+    /// PaymentService settings (hold time, admission lifetime...).
     /// </summary>
     public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null,
-        TestTransport transport = TestTransport.RabbitMq) => new()
+        TestTransport transport = TestTransport.RabbitMq, (string Key, string Value)[]? payment = null) => new()
     {
         Transport = transport,
         Settings = service => service switch
         {
+            "payment" =>
+            [
+                new("Payments:Grace", "00:00:01"),
+                new("Payments:ReconcileInterval", "00:00:00.200"),
+                .. (payment ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
+            ],
             "token" =>
             [
                 new("Queue:AdmissionInterval", "00:00:00.100"),
@@ -58,6 +65,7 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
                 new("Concerts:Demo:2:Rows:0", "T"),
                 new("Concerts:Demo:2:SeatsPerRow", "60"),
                 new("Concerts:Demo:2:Price", TestSeatPrice.ToString(global::System.Globalization.CultureInfo.InvariantCulture)),
+                new("Reservations:ExpiryGrace", "00:00:01"),
                 .. (concert ?? []).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)),
             ],
             _ => [],

@@ -5,6 +5,7 @@ using ConcertBooking.Messaging.Outbox;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Tests.Infrastructure;
@@ -26,13 +27,18 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    /// <param name="consumers">Adds the consumers, and what they need: the configurator is the service collection too.</param>
-    public static async Task<ConsumerSpecHost<TDbContext, TPostgres>> StartAsync(string name, Action<IBusRegistrationConfigurator> consumers)
+    /// <param name="consumers">
+    /// Adds the consumers, and what they need: the configurator is the service collection too (a test's EF Core
+    /// interceptors, registered as <see cref="IInterceptor"/>, join the DbContext; a TimeProvider replaces the system's).
+    /// </param>
+    /// <param name="retries">The consumer retry policy; by default one short retry of each kind.</param>
+    public static async Task<ConsumerSpecHost<TDbContext, TPostgres>> StartAsync(
+        string name, Action<IBusRegistrationConfigurator> consumers, ConsumerOptions? retries = null)
     {
         var connectionString = PostgresDatabases.ConnectionString(PostgresDatabases.NewName(name));
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContext<TDbContext, TPostgres>(db => db.UseNpgsql(connectionString));
+        services.AddDbContext<TDbContext, TPostgres>((provider, db) => db.UseNpgsql(connectionString).AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
         services.AddSingleton<IDatabaseDialect>(PostgresDialect.Instance);
         services.AddMassTransitTestHarness(bus =>
@@ -42,7 +48,10 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
             bus.SetTestTimeouts(testTimeout: TimeSpan.FromMinutes(5), testInactivityTimeout: TimeSpan.FromSeconds(10));
             consumers(bus);
             // One short retry each (the pipeline needs at least one): a spec wants a failure soon, not after back-off.
-            bus.AddInboxAndRetries<TDbContext>(new ConsumerOptions { RetryLimit = 1, TransientRetryLimit = 1, TransientRetryMaxDelay = TimeSpan.FromMilliseconds(200) });
+            bus.AddInboxAndRetries<TDbContext>(retries ?? new ConsumerOptions
+            {
+                RetryLimit = 1, TransientRetryLimit = 1, TransientRetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            });
         });
         var provider = services.BuildServiceProvider(validateScopes: true);
         await using (var scope = provider.CreateAsyncScope())
@@ -66,6 +75,22 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
         var consumed = Harness.Consumed.Select<TMessage>(m => m.Context.MessageId == id).Take(expected).ToList();
         Assert.That(consumed, Has.Count.EqualTo(expected), $"{typeof(TMessage).Name} {id} consumed");
         Assert.That(consumed[^1].Exception, Is.Null, $"{typeof(TMessage).Name} {id} failed");
+    }
+
+    /// <summary>
+    /// Publishes and waits until the consumers gave up on the message after their retries: what the transport then
+    /// moves to its error queue or dead-letter topic. Returns the exception it failed with.
+    /// </summary>
+    public async Task<Exception> DeliverFailingAsync<TMessage>(TMessage message, Guid? messageId = null) where TMessage : class
+    {
+        var id = messageId ?? NewId.NextGuid();
+        await Harness.Bus.Publish(message, context => context.MessageId = id);
+        // MassTransit publishes Fault<T> once the retries are spent, just before the transport sets the message aside.
+        Assert.That(await Harness.Published.Any<Fault<TMessage>>(m => m.Context.Message.FaultedMessageId == id),
+            Is.True, $"{typeof(TMessage).Name} {id} faulted after its retries");
+        // First, not Last: the harness's enumerations wait for more until it has been idle for its inactivity timeout.
+        var consumed = Harness.Consumed.Select<TMessage>(m => m.Context.MessageId == id && m.Exception is not null).First();
+        return consumed.Exception!;
     }
 
     /// <summary>Publishes the same MessageId again and waits until the inbox drops it as a duplicate (its changes roll back).</summary>

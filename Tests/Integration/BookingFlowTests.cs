@@ -93,19 +93,12 @@ public sealed class BookingFlowTests(TestTransport transport)
         await _booking.ChargeAsync(userId, 50.00m);
         var key = $"pay-{Guid.NewGuid():N}";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _booking.PayRawAsync(reservation.Id, userId, key)));
-
-        var payments = new List<PaymentResponse>();
-        foreach (var response in responses)
-        {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-            payments.Add((await response.Content.ReadFromJsonAsync<PaymentResponse>())!);
-        }
+        var answers = await PayAtOnceAsync(reservation.Id, userId, key, times: 10);
 
         Assert.Multiple(async () =>
         {
-            Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(1));
-            Assert.That(payments.Select(p => p.Id).Distinct().Count(), Is.EqualTo(1), "every answer is the same payment");
+            Assert.That(answers.Count(a => !a.Replayed), Is.EqualTo(1), "one request made the payment; the others replayed it");
+            Assert.That(answers.Select(a => a.Payment.Id).Distinct().Count(), Is.EqualTo(1), "every answer is the same payment");
             Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice), "debited once");
             var completed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentCompleted>(_system.Payment.Services);
             Assert.That(completed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
@@ -113,8 +106,53 @@ public sealed class BookingFlowTests(TestTransport transport)
         await _booking.WaitReservationAsync(reservation.Id, "Confirmed");
 
         var later = await _booking.PayRawAsync(reservation.Id, userId, key);
-        Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a later retry with the key replays the payment");
+        Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a later retry with the key replays the payment's answer");
+        Assert.That(later.Headers.GetValues(PaymentsApi.ReplayedHeader), Is.EqualTo(new[] { "true" }));
+        Assert.That(await later.Content.ReadAsStringAsync(), Is.EqualTo(answers[0].Body));
         Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice));
+    }
+
+    [Test]
+    public async Task A_payment_retried_while_the_first_is_in_flight_replays_its_answer_even_when_the_balance_covers_one()
+    {
+        var userId = await _booking.SignUpReplicatedAsync("Exact");
+        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T8")).Id, await _booking.EntryPassAsync(userId));
+        await _booking.WaitPayableAsync(reservation.Id, "Pending");
+        // Exactly the price: a request that debits again after the first committed finds the wallet empty.
+        await _booking.ChargeAsync(userId, BookingDriver.TestSeatPrice);
+        var key = $"pay-{Guid.NewGuid():N}";
+
+        var answers = await PayAtOnceAsync(reservation.Id, userId, key, times: 20);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(answers.Select(a => a.Body).Distinct().Count(), Is.EqualTo(1), "every answer has the first one's body");
+            Assert.That(answers.Count(a => !a.Replayed), Is.EqualTo(1));
+            Assert.That(await _booking.BalanceAsync(userId), Is.Zero, "debited once");
+            var failed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentFailed>(_system.Payment.Services);
+            Assert.That(failed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.Zero, "no PaymentFailed for a paid reservation");
+            Assert.That((await _booking.WaitPayableAsync(reservation.Id, "Confirmed")).Status, Is.EqualTo("Confirmed"));
+        });
+    }
+
+    /// <summary>
+    /// Sends the same payment <paramref name="times"/> times at once; each must answer 201 with the payment (the
+    /// first one's answer, replayed), and says whether it was a replay.
+    /// </summary>
+    private async Task<List<(PaymentResponse Payment, string Body, bool Replayed)>> PayAtOnceAsync(Guid reservationId, Guid userId, string key, int times)
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, times).Select(_ => _booking.PayRawAsync(reservationId, userId, key)));
+        var answers = new List<(PaymentResponse, string, bool)>();
+        foreach (var response in responses)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body);
+            var payment = (await response.Content.ReadFromJsonAsync<PaymentResponse>())!;
+            Assert.That(response.Headers.Location, Is.EqualTo(new Uri($"/payments/{payment.Id}", UriKind.Relative)));
+            answers.Add((payment, body, response.Headers.Contains(PaymentsApi.ReplayedHeader)));
+        }
+
+        return answers;
     }
 
     [Test]

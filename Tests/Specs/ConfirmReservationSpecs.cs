@@ -3,7 +3,6 @@ using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
-using Microsoft.EntityFrameworkCore;
 using ConcertBooking.Tests.Infrastructure;
 
 namespace ConcertBooking.Tests.Specs;
@@ -20,12 +19,7 @@ public sealed class ConfirmReservationSpecs
     public async Task Start()
     {
         _host = await ConsumerSpecHost<ConcertDbContext, PostgresConcertDbContext>.StartAsync("confirm", bus => bus.AddConcertConsumers());
-        _concertId = Guid.NewGuid();
-        await _host.WithDbAsync(db =>
-        {
-            db.Concerts.Add(new Concert { Id = _concertId, Name = "Spec", Venue = "Lab", StartsAt = DateTimeOffset.UtcNow.AddDays(30) });
-            return db.SaveChangesAsync();
-        });
+        _concertId = await ConcertSpecData.ConcertAsync(_host);
     }
 
     [OneTimeTearDown]
@@ -35,13 +29,13 @@ public sealed class ConfirmReservationSpecs
     public async Task A_payment_for_a_pending_hold_confirms_it_and_sells_the_seat_once_even_when_redelivered()
     {
         var (reservation, seat) = await ArrangeAsync(ReservationStatus.Pending, SeatStatus.Held);
-        var payment = Paid(reservation);
+        var payment = ConcertSpecData.Paid(reservation);
         var messageId = Guid.NewGuid();
 
         await _host.DeliverAsync(payment, messageId);
         await _host.RedeliverAsync(payment, messageId);
 
-        var (status, seatStatus) = await StateAsync(reservation, seat);
+        var (status, seatStatus) = await ConcertSpecData.StateAsync(_host, reservation, seat);
         Assert.That(status, Is.EqualTo(ReservationStatus.Confirmed));
         Assert.That(seatStatus, Is.EqualTo(SeatStatus.Sold));
         Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == reservation.ToString()), Is.EqualTo(1));
@@ -52,9 +46,9 @@ public sealed class ConfirmReservationSpecs
     {
         var (reservation, seat) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Available);
 
-        await _host.DeliverAsync(Paid(reservation));
+        await _host.DeliverAsync(ConcertSpecData.Paid(reservation));
 
-        var (status, seatStatus) = await StateAsync(reservation, seat);
+        var (status, seatStatus) = await ConcertSpecData.StateAsync(_host, reservation, seat);
         Assert.That(status, Is.EqualTo(ReservationStatus.Confirmed));
         Assert.That(seatStatus, Is.EqualTo(SeatStatus.Sold));
         Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == reservation.ToString()), Is.EqualTo(1));
@@ -65,42 +59,35 @@ public sealed class ConfirmReservationSpecs
     {
         var (reservation, seat) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Held, heldByAnother: true);
 
-        await _host.DeliverAsync(Paid(reservation));
+        await _host.DeliverAsync(ConcertSpecData.Paid(reservation));
 
-        var (status, seatStatus) = await StateAsync(reservation, seat);
+        var (status, seatStatus) = await ConcertSpecData.StateAsync(_host, reservation, seat);
         Assert.That(status, Is.EqualTo(ReservationStatus.Rejected));
         Assert.That(seatStatus, Is.EqualTo(SeatStatus.Held), "the other holder keeps the seat");
         Assert.That((await _host.OutboxAsync<ReservationRejected>()).Count(m => m.PartitionKey == reservation.ToString()), Is.EqualTo(1));
         Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == reservation.ToString()), Is.Zero);
     }
 
-    private static PaymentCompleted Paid(Guid reservationId) =>
-        new(Guid.NewGuid(), reservationId, Guid.NewGuid(), 20.00m, DateTimeOffset.UtcNow);
-
-    private async Task<(Guid Reservation, Guid Seat)> ArrangeAsync(ReservationStatus status, SeatStatus seatStatus, bool heldByAnother = false)
+    [Test]
+    public async Task A_payment_asked_about_again_gets_its_outcome_stated_again_and_nothing_else_changes()
     {
-        var reservationId = Guid.NewGuid();
-        var seatId = Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        await _host.WithDbAsync(db =>
-        {
-            db.Seats.Add(new Seat
-            {
-                Id = seatId, ConcertId = _concertId, Label = $"S{Random.Shared.Next(1_000_000)}", Price = 20.00m, Status = seatStatus,
-                ReservationId = seatStatus == SeatStatus.Available ? null : heldByAnother ? Guid.NewGuid() : reservationId,
-            });
-            db.Reservations.Add(new Reservation
-            {
-                Id = reservationId, ConcertId = _concertId, SeatId = seatId, UserId = Guid.NewGuid(), Amount = 20.00m, Status = status,
-                CreatedAt = now.AddMinutes(-10), ExpiresAt = status == ReservationStatus.Pending ? now.AddMinutes(5) : now.AddMinutes(-1),
-            });
-            return db.SaveChangesAsync();
-        });
-        return (reservationId, seatId);
+        var (confirmed, confirmedSeat) = await ArrangeAsync(ReservationStatus.Pending, SeatStatus.Held);
+        var (rejected, _) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Held, heldByAnother: true);
+        var confirmedPayment = ConcertSpecData.Paid(confirmed);
+        var rejectedPayment = ConcertSpecData.Paid(rejected);
+        await _host.DeliverAsync(confirmedPayment);
+        await _host.DeliverAsync(rejectedPayment);
+
+        // PaymentService's reconciliation: the same payment, as a new message.
+        await _host.DeliverAsync(confirmedPayment);
+        await _host.DeliverAsync(rejectedPayment);
+
+        Assert.That(await ConcertSpecData.StateAsync(_host, confirmed, confirmedSeat), Is.EqualTo((ReservationStatus.Confirmed, SeatStatus.Sold)));
+        Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == confirmed.ToString()), Is.EqualTo(2));
+        Assert.That((await _host.OutboxAsync<ReservationRejected>()).Count(m => m.PartitionKey == rejected.ToString()), Is.EqualTo(2));
+        Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == rejected.ToString()), Is.Zero);
     }
 
-    private Task<(ReservationStatus, SeatStatus)> StateAsync(Guid reservationId, Guid seatId) =>
-        _host.WithDbAsync(async db => (
-            await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.Status).SingleAsync(),
-            await db.Seats.Where(s => s.Id == seatId).Select(s => s.Status).SingleAsync()));
+    private Task<(Guid Reservation, Guid Seat)> ArrangeAsync(ReservationStatus status, SeatStatus seatStatus, bool heldByAnother = false) =>
+        ConcertSpecData.ReservationAsync(_host, _concertId, status, seatStatus, heldByAnother);
 }

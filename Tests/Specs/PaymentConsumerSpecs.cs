@@ -1,10 +1,15 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.PaymentService;
+using ConcertBooking.PaymentService.Consumers;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
-using Microsoft.EntityFrameworkCore;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserReplica;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Tests.Specs;
 
@@ -13,11 +18,17 @@ namespace ConcertBooking.Tests.Specs;
 [Category(TestCategories.Specs)]
 public sealed class PaymentConsumerSpecs
 {
+    private readonly ConsumerGate _expiryGate = new(nameof(ExpirePayableReservation));
     private ConsumerSpecHost<PaymentDbContext, PostgresPaymentDbContext> _host = null!;
 
     [OneTimeSetUp]
     public async Task Start() =>
-        _host = await ConsumerSpecHost<PaymentDbContext, PostgresPaymentDbContext>.StartAsync("payspec", bus => bus.AddPaymentConsumers());
+        _host = await ConsumerSpecHost<PaymentDbContext, PostgresPaymentDbContext>.StartAsync("payspec", bus =>
+        {
+            bus.AddSingleton<IInterceptor>(_expiryGate);
+            bus.AddScoped<PayReservation>();
+            bus.AddPaymentConsumers();
+        });
 
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
@@ -29,7 +40,7 @@ public sealed class PaymentConsumerSpecs
 
         await _host.DeliverAsync(created);
         Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Pending));
-        await _host.DeliverAsync(new ReservationExpired(created.ReservationId, created.ConcertId, created.SeatId, created.UserId, DateTimeOffset.UtcNow));
+        await _host.DeliverAsync(Expired(created));
 
         Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Expired));
     }
@@ -39,7 +50,7 @@ public sealed class PaymentConsumerSpecs
     {
         var created = Created();
 
-        await _host.DeliverAsync(new ReservationExpired(created.ReservationId, created.ConcertId, created.SeatId, created.UserId, DateTimeOffset.UtcNow));
+        await _host.DeliverAsync(Expired(created));
         await _host.DeliverAsync(created);
 
         Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Expired));
@@ -73,6 +84,93 @@ public sealed class PaymentConsumerSpecs
             Is.EqualTo(PaymentStatus.Refunded));
         Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Refunded));
     }
+
+    [Test]
+    public async Task An_expiry_that_arrives_after_the_payment_leaves_the_reservation_paid()
+    {
+        var created = Created();
+        await _host.DeliverAsync(created);
+        var payment = await PayAsync(created, balance: 100.00m);
+        Assert.That(payment, Is.InstanceOf<PayReservationResult.Paid>());
+
+        await _host.DeliverAsync(Expired(created));
+
+        Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Paid), "ConcertService decides a late payment, not this view");
+    }
+
+    [Test]
+    public async Task An_expiry_racing_a_payment_never_leaves_a_paid_reservation_expired()
+    {
+        var created = Created();
+        await _host.DeliverAsync(created);
+        var expiryId = Guid.NewGuid();
+
+        // The expiry runs its first statement and is held there, its transaction open, while the payment runs.
+        _expiryGate.Arm();
+        await _host.Harness.Bus.Publish(Expired(created), (PublishContext<ReservationExpired> context) => context.MessageId = expiryId);
+        await _expiryGate.Reached.WaitAsync(Eventually.DefaultTimeout);
+        var payment = PayAsync(created, balance: 100.00m);
+        await Eventually.Until(async () => payment.IsCompleted || await WaitingForALockAsync(),
+            "the payment committed, or waits for the expiry's row lock");
+        _expiryGate.Open();
+        var result = await payment;
+        await Eventually.Until(async () => await MessagingProbes.InboxEntriesAsync<PaymentDbContext>(_host.Services, expiryId) == 1,
+            "the expiry committed");
+
+        // Either order is fine, as long as the view, the payment and the wallet tell the same story.
+        var status = await StatusAsync(created.ReservationId);
+        var paid = await _host.WithDbAsync(db => db.Payments.CountAsync(p => p.ReservationId == created.ReservationId));
+        var balance = await _host.WithDbAsync(db => db.Wallets.Where(w => w.UserId == created.UserId).Select(w => w.Balance).SingleAsync());
+        if (result is PayReservationResult.Paid)
+        {
+            Assert.That((status, paid, balance), Is.EqualTo((PayableStatus.Paid, 1, 100.00m - created.Amount)), "paid, and still Paid after the expiry");
+        }
+        else
+        {
+            Assert.That(result, Is.InstanceOf<PayReservationResult.Expired>());
+            Assert.That((status, paid, balance), Is.EqualTo((PayableStatus.Expired, 0, 100.00m)), "expired first, so nothing was charged");
+        }
+    }
+
+    [Test]
+    public async Task A_reservation_within_the_grace_of_its_expiry_is_no_longer_paid_and_nothing_is_charged()
+    {
+        var grace = new PaymentOptions().Grace;
+        var created = Created() with { ExpiresAt = DateTimeOffset.UtcNow + grace / 2 };
+        await _host.DeliverAsync(created);
+
+        var payment = await PayAsync(created, balance: 100.00m);
+
+        Assert.That(payment, Is.InstanceOf<PayReservationResult.Expired>());
+        Assert.That(await StatusAsync(created.ReservationId), Is.EqualTo(PayableStatus.Pending), "ConcertService expires it");
+        Assert.That(await _host.WithDbAsync(db => db.Wallets.Where(w => w.UserId == created.UserId).Select(w => w.Balance).SingleAsync()),
+            Is.EqualTo(100.00m));
+    }
+
+    /// <summary>A known user with <paramref name="balance"/> in the wallet pays the reservation through the action the endpoint calls.</summary>
+    private async Task<PayReservationResult> PayAsync(ReservationCreated created, decimal balance)
+    {
+        await _host.WithDbAsync(db =>
+        {
+            db.Users.Add(new ReplicatedUser
+            {
+                Id = created.UserId, Name = "Payer", Email = $"{created.UserId:N}@example.com", Version = 1,
+                ChangedAt = DateTimeOffset.UtcNow, ReplicatedAt = DateTimeOffset.UtcNow,
+            });
+            db.Wallets.Add(new Wallet { UserId = created.UserId, Balance = balance, UpdatedAt = DateTimeOffset.UtcNow });
+            return db.SaveChangesAsync();
+        });
+        return await _host.WithScopeAsync(services => services.GetRequiredService<PayReservation>()
+            .PayAsync(Guid.NewGuid().ToString(), created.ReservationId, created.UserId, CancellationToken.None));
+    }
+
+    /// <summary>Whether a session of this spec's database is waiting for a lock another transaction holds.</summary>
+    private Task<bool> WaitingForALockAsync() => _host.WithDbAsync(async db => await db.Database
+        .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        .SingleAsync() > 0);
+
+    private static ReservationExpired Expired(ReservationCreated created) =>
+        new(created.ReservationId, created.ConcertId, created.SeatId, created.UserId, DateTimeOffset.UtcNow);
 
     private static ReservationCreated Created() =>
         new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 42.50m, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5));

@@ -38,6 +38,16 @@ public sealed class OptionsValidationTests
     public void PaymentService_does_not_start_with_a_maximum_charge_of_zero() =>
         AssertStartupRefused<PaymentDbContext>("payment", "Wallets:MaxCharge", "0");
 
+    [TestCase("Payments:Grace", "-00:00:01")]
+    [TestCase("Payments:ReconcileInterval", "00:00:00")]
+    [TestCase("Payments:ReconcileBatchSize", "0")]
+    public void PaymentService_does_not_start_with_a_payment_setting_out_of_range(string key, string value) =>
+        AssertStartupRefused<PaymentDbContext>("payment", key, value);
+
+    [Test]
+    public void ConcertService_does_not_start_with_a_negative_expiry_grace() =>
+        AssertStartupRefused<ConcertDbContext>("concert", "Reservations:ExpiryGrace", "-00:00:01");
+
     [TestCase("Queue:AdmissionLifetime", "-00:00:01")]
     [TestCase("Queue:WaitingTokenLifetime", "00:00:00")]
     [TestCase("Queue:ExpiredTokenRetention", "00:00:00")]
