@@ -7,8 +7,11 @@ internal static class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>CPU time per part: each named service process, RabbitMQ (the Erlang VM) and PostgreSQL (all backends).</summary>
-    public static Dictionary<string, TimeSpan> ByPart(IEnumerable<(string Name, int Pid)> services)
+    /// <summary>
+    /// CPU time per part: each named service process, the broker (the Kafka dev broker when its process is given, else
+    /// RabbitMQ's Erlang VM) and PostgreSQL (all backends).
+    /// </summary>
+    public static Dictionary<string, TimeSpan> ByPart(IEnumerable<(string Name, int Pid)> services, int? kafkaBrokerPid = null)
     {
         var parts = new Dictionary<string, TimeSpan>();
         foreach (var (name, pid) in services)
@@ -16,7 +19,15 @@ internal static class CpuMeter
             parts[name] = parts.GetValueOrDefault(name) + Of([pid]);
         }
 
-        parts["rabbitmq"] = Of(ProcessesNamed("beam.smp").Concat(ProcessesNamed("erl_child_setup")));
+        if (kafkaBrokerPid is { } kafka)
+        {
+            parts["kafka-dev-broker"] = Of([kafka]);
+        }
+        else
+        {
+            parts["rabbitmq"] = Of(ProcessesNamed("beam.smp").Concat(ProcessesNamed("erl_child_setup")));
+        }
+
         parts["postgresql"] = Of(ProcessesNamed("postgres"));
         return parts;
     }
