@@ -23,6 +23,7 @@ bash "$REPO_ROOT/scripts/infra.sh" >&2
 
 # The shared folder is read-only for us: the peer builds and writes its results in a copy of its own.
 WORK="$(mktemp -d -t cb-peer-XXXXXX)"
+chmod 755 "$WORK" # run.sh may create its role as the postgres user, who must be able to stand in its directory
 trap 'rm -rf "$WORK"' EXIT
 cp -r "$PEER_DIR" "$WORK/peer"
 rm -rf "$WORK/peer/results" "$WORK"/peer/src/*/bin "$WORK"/peer/src/*/obj
