@@ -21,15 +21,16 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
 var reports = new List<BenchReport>();
+var startedAt = DateTimeOffset.UtcNow;
 foreach (var transport in transports)
 {
     Console.WriteLine($"=== {transport} ===");
     await using var system = await BenchSystem.StartAsync(transport, flashSaleSeats, stop.Token);
     reports.Add(await new Benchmarks(system, quick, only).RunAsync(stop.Token));
-}
 
-var run = new BenchRun(DateTimeOffset.UtcNow, quick, reports, peer);
-var written = await ReportWriter.WriteAsync(run, Path.Combine(RepositoryRoot.Find(), "Bench", "results"));
-Console.WriteLine($"Report: {written.Json}\nPlot:   {written.Html}");
+    // Written after each transport (the same files, growing), so a run stopped on the second keeps the first.
+    var written = await ReportWriter.WriteAsync(new BenchRun(startedAt, quick, reports, peer), Path.Combine(RepositoryRoot.Find(), "Bench", "results"));
+    Console.WriteLine($"Report: {written.Json}\nPlot:   {written.Html}");
+}
 
 string? Argument(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
