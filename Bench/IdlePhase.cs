@@ -53,12 +53,10 @@ internal sealed class IdlePhase(BenchSystem system, bool quick)
         var quiet = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken); // the last signup's consumers and relays finish first
         var processes = system.Services.Select(s => (s.Key, s.Value.ProcessId)).ToList();
-        var before = CpuMeter.ByPart(processes, system.KafkaBrokerProcessId);
         var clock = Stopwatch.StartNew();
-        await Task.Delay(quiet, cancellationToken); // measuring an idle system: nothing to poll for, the wait is the measurement
-        var after = CpuMeter.ByPart(processes, system.KafkaBrokerProcessId);
+        var during = await CpuMeter.DuringAsync(processes, system.KafkaBrokerProcessId, quiet, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        var cpu = after.ToDictionary(p => p.Key, p => Math.Round(100 * (p.Value - before.GetValueOrDefault(p.Key)).TotalSeconds / seconds, 1));
+        var cpu = during.ToDictionary(p => p.Key, p => Math.Round(100 * p.Value.TotalSeconds / seconds, 1));
         Console.WriteLine($"Idle CPU over {seconds:0} s with no load (% of one core): " + string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:0.0}")));
         return new IdleReport(Interval.TotalMilliseconds, signups, failed, lags, Math.Round(seconds, 1), cpu);
     }
