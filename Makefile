@@ -10,7 +10,8 @@ export INFRA
 export TRANSPORT
 export BENCH_ARGS
 export APPHOST_ARGS
-.PHONY: help up down test infra build bench demo apphost
+export PEER
+.PHONY: help up down test infra build bench bench-peer demo apphost
 
 help:
 	@echo "ConcertBooking make targets:"
@@ -20,7 +21,9 @@ help:
 	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
 	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
 	@echo "  make build              Release build of ConcertBooking.sln"
-	@echo "  make bench              benchmark report: Bench/results/<timestamp>.json + .html (BENCH_ARGS=--quick for a smoke run)"
+	@echo "  make bench              benchmark report on RabbitMQ and Kafka: Bench/results/<timestamp>.json + .html"
+	@echo "                          (BENCH_ARGS=--quick smoke run, BENCH_ARGS='--transport kafka' one transport, PEER=1 the Wolverine peer first)"
+	@echo "  make bench-peer         the Wolverine peer alone (../shared/peers/wolverine, confirms on): Bench/results/peer-<stamp>.json"
 	@echo "  make demo               the booking flow with curl against the running system (after make up)"
 	@echo "  make apphost            the four services + Aspire dashboard (http://localhost:18888) under the AppHost; Ctrl+C stops"
 	@echo "  make help               this list"
@@ -45,6 +48,9 @@ demo:
 
 bench:
 	@bash scripts/bench.sh
+
+bench-peer:
+	@bash scripts/bench-peer.sh
 
 apphost:
 	@bash scripts/apphost.sh

@@ -12,7 +12,25 @@ internal sealed class BenchSystem : IAsyncDisposable
     public static readonly string[] Replicas = ProcessSystem.ReplicaNames;
     private readonly ProcessSystem _processes;
 
-    private BenchSystem(ProcessSystem processes) => _processes = processes;
+    private BenchSystem(ProcessSystem processes, int flashSaleSeats)
+    {
+        _processes = processes;
+        FlashSaleSeats = flashSaleSeats;
+    }
+
+    /// <summary>Seats of the flash sale's concert (<see cref="FlashSaleSettings"/>).</summary>
+    public int FlashSaleSeats { get; }
+
+    /// <summary>The broker this system runs on.</summary>
+    public TestTransport Transport => _processes.Transport;
+
+    /// <summary>What the report says about the transport.</summary>
+    public string TransportDescription => Transport == TestTransport.Kafka
+        ? "Kafka (the dev broker process: librdkafka's mock cluster, in memory)"
+        : "RabbitMq (publisher confirms, durable queues)";
+
+    /// <summary>The Kafka dev broker's process, whose CPU counts as the broker's; null on RabbitMQ (the machine's broker).</summary>
+    public int? KafkaBrokerProcessId => _processes.Kafka?.ProcessId;
 
     public static readonly Guid ConcertId = Guid.Parse("be4c0000-0000-4000-8000-000000000001");
 
@@ -36,19 +54,26 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public ServiceProcess Users => _processes["users"];
 
-    public static async Task<BenchSystem> StartAsync(CancellationToken cancellationToken)
+    public static async Task<BenchSystem> StartAsync(TestTransport transport, int flashSaleSeats, CancellationToken cancellationToken)
     {
         var processes = await ProcessSystem.StartAsync(
-            service => service == "concert" ? ConcertSettings : [],
+            service => service switch
+            {
+                "concert" => [.. ConcertSettings, .. FlashSaleSettings.Concert(flashSaleSeats)],
+                "token" => [.. FlashSaleSettings.Admission, new("EntryPass__SigningKey", SigningKey)],
+                _ => [],
+            },
             options: new ProcessSystemOptions
             {
+                Transport = transport,
+                KafkaSettings = [], // as deployed: the tests' short session timeouts are for their faults
                 CommonSettings = new Dictionary<string, string>(),
                 Processes = new ServiceProcessOptions { EnvironmentName = "Production", LogDirectory = null },
                 VirtualHostPrefix = "cb-bench",
             },
             cancellationToken: cancellationToken);
-        var system = new BenchSystem(processes);
-        Console.WriteLine($"System up: vhost {processes.VirtualHost?.Name}, UserService on {system.Users.BaseAddress}");
+        var system = new BenchSystem(processes, flashSaleSeats);
+        Console.WriteLine($"System up on {transport}: {(processes.VirtualHost is { } vhost ? $"vhost {vhost.Name}" : $"Kafka dev broker {processes.Kafka!.BootstrapServers}")}, UserService on {system.Users.BaseAddress}");
         return system;
     }
 
@@ -60,19 +85,23 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public string ConnectionString(string service) => _processes.ConnectionString(service);
 
-    public async Task<List<double>> QueryDoublesAsync(string service, string sql, CancellationToken cancellationToken)
+    public Task<List<double>> QueryDoublesAsync(string service, string sql, CancellationToken cancellationToken) =>
+        QueryAsync(service, sql, reader => Convert.ToDouble(reader.GetValue(0)), cancellationToken);
+
+    /// <summary>Every row of a query, each read by <paramref name="read"/>.</summary>
+    public async Task<List<T>> QueryAsync<T>(string service, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(ConnectionString(service));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var values = new List<double>();
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            values.Add(Convert.ToDouble(reader.GetValue(0)));
+            rows.Add(read(reader));
         }
 
-        return values;
+        return rows;
     }
 
     public async Task<long> ScalarAsync(string service, string sql, CancellationToken cancellationToken) =>

@@ -32,12 +32,13 @@ internal sealed record ReservationPhase(string UserLookup, string UserService, l
 
 internal sealed record BenchReport(
     DateTimeOffset At, string Machine, int Cores, double MemoryGiB, string Transport, string Database, bool Quick,
-    List<RatePhase> Rates, MaxPhase? Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase? Cpu, List<string> Notes);
+    List<RatePhase> Rates, MaxPhase? Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase? Cpu, List<string> Notes,
+    IdleReport? Idle = null, FlashSalePhase? FlashSale = null, Dictionary<string, Dictionary<string, List<LagBucket>>>? LagOverTime = null);
 
 /// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
 internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<string> only)
 {
-    /// <summary>Every phase unless <c>--only</c> names some: rates, max, reservations, relay.</summary>
+    /// <summary>Every phase unless <c>--only</c> names some: idle, rates, max, reservations, flashsale, relay.</summary>
     private bool Runs(string phase) => only.Count == 0 || only.Contains(phase);
 
     private readonly TimeSpan _phase = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
@@ -54,16 +55,19 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         Console.WriteLine($"Warming up for {warmUp.TotalSeconds:0} s (the JIT doubles CPU per message at first)");
         await OfferAsync("warmup", 100, warmUp, cancellationToken);
         await DrainAsync("warmup", cancellationToken);
+        var idle = Runs("idle") ? await new IdlePhase(system, quick).RunAsync(cancellationToken) : null;
 
+        var lagOverTime = new Dictionary<string, Dictionary<string, List<LagBucket>>>();
         var rates = new List<RatePhase>();
         CpuPhase? cpu = null;
         foreach (var rate in Runs("rates") ? new[] { 50, 200, 500 } : [])
         {
             var processes = system.Services.Select(s => (s.Key, s.Value.ProcessId)).ToList();
-            var cpuBefore = CpuMeter.ByPart(processes);
+            var cpuBefore = CpuMeter.ByPart(processes, system.KafkaBrokerProcessId);
             var (achieved, sent, failed, latency) = await OfferAsync($"r{rate}", rate, _phase, cancellationToken);
             var drain = await DrainAsync($"r{rate}", cancellationToken);
-            var cpuAfter = CpuMeter.ByPart(processes);
+            var cpuAfter = CpuMeter.ByPart(processes, system.KafkaBrokerProcessId);
+            lagOverTime[$"{rate}/s"] = await LagTimeline.OfPhaseAsync(system, $"r{rate}", cancellationToken);
             var lags = new Dictionary<string, Percentiles>();
             foreach (var replica in BenchSystem.Replicas)
             {
@@ -86,6 +90,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
 
         var max = Runs("max") ? await MaxSustainedAsync(cancellationToken) : null;
         var reservations = Runs("reservations") ? await ReservationsAsync(cancellationToken) : [];
+        var flashSale = Runs("flashsale") ? await new FlashSale(system, system.FlashSaleSeats, system.FlashSaleSeats * 5).RunAsync(cancellationToken) : null;
         var relay = new List<RelayPhase>();
         if (Runs("relay"))
         {
@@ -99,7 +104,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
         var memoryGiB = double.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024;
         return new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Math.Round(memoryGiB, 1),
-            "RabbitMq (publisher confirms, durable queues)", "PostgreSQL 15", quick, rates, max, reservations, relay, cpu, notes);
+            system.TransportDescription, "PostgreSQL 15", quick, rates, max, reservations, relay, cpu, notes, idle, flashSale, lagOverTime);
     }
 
     /// <summary>An open-loop load: requests start on schedule whether or not earlier ones finished.</summary>

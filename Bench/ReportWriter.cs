@@ -5,122 +5,135 @@ using System.Text.Json;
 
 namespace ConcertBooking.Bench;
 
-/// <summary>Writes the report as JSON (for tools and the README) and as an HTML page with inline SVG charts (for people).</summary>
+/// <summary>
+/// Writes a run as JSON (for tools and the README) and as one self-contained HTML page (inline SVG, no script, nothing
+/// fetched when viewed): the headline figures of each transport side by side with the peer's, then each transport's
+/// phases with their charts.
+/// </summary>
 internal static class ReportWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static async Task<(string Json, string Html)> WriteAsync(BenchReport report, string directory)
+    public static async Task<(string Json, string Html)> WriteAsync(BenchRun run, string directory)
     {
         Directory.CreateDirectory(directory);
-        var stamp = report.At.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var stamp = run.At.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var json = Path.Combine(directory, $"{stamp}.json");
         var html = Path.Combine(directory, $"{stamp}.html");
-        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json));
-        await File.WriteAllTextAsync(html, Html(report));
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(run, Json));
+        await File.WriteAllTextAsync(html, Html(run));
         return (json, html);
     }
 
     private const string Style = """
         <!doctype html><html lang="en"><head><meta charset="utf-8">
-        <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#1d2330} table{border-collapse:collapse;margin:.5rem 0 1.5rem}
-        td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:right} th{background:#eef0f4} td:first-child,th:first-child{text-align:left}</style>
+        <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#1d2330;max-width:1500px} table{border-collapse:collapse;margin:.5rem 0 1.5rem}
+        td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:right} th{background:#eef0f4} td:first-child,th:first-child{text-align:left}
+        .charts{display:flex;flex-wrap:wrap;gap:1rem} .chart{background:#fafbfc;border:1px solid #e4e6ea} .miss{color:#b3261e;font-weight:600} .ok{color:#1b7a3a}
+        h2{border-bottom:2px solid #3b6fd4;padding-bottom:.2rem;margin-top:2.5rem} .note{color:#555;max-width:60rem}</style>
         """;
 
-    private static string Html(BenchReport report)
+    private static string Html(BenchRun run)
     {
-        var page = new StringBuilder();
-        page.Append(Style);
+        var page = new StringBuilder(Style);
         page.Append(CultureInfo.InvariantCulture, $"""
-            <title>ConcertBooking benchmark {report.At:u}</title></head><body><h1>ConcertBooking benchmark</h1>
-            <p>{report.At:u} · {WebUtility.HtmlEncode(report.Machine)} · {report.Cores} cores · {report.MemoryGiB} GiB ·
-            {WebUtility.HtmlEncode(report.Transport)} · {report.Database}{(report.Quick ? " · QUICK RUN (short phases)" : "")}</p>
-            <h2>Replication lag p99 by offered signup rate (ms)</h2>
+            <title>ConcertBooking benchmark {run.At:u}</title></head><body><h1>ConcertBooking benchmark</h1>
+            <p>{run.At:u}{(run.Transports.FirstOrDefault() is { } first ? $" · {Encode(first.Machine)} · {first.Cores} cores · {first.MemoryGiB} GiB · {first.Database}" : "")}
+            {(run.Quick ? " · <b>QUICK RUN</b> (short phases, small flash sale: a smoke test, not numbers to quote)" : "")}</p>
             """);
-        page.Append(LagChart(report));
-        page.Append("<h2>Signups at fixed offered rates</h2><table><tr><th>offered/s</th><th>achieved/s</th><th>failed</th><th>latency p50</th><th>p99</th><th>max</th>");
-        foreach (var replica in BenchSystem.Replicas)
+        page.Append(Summary(run));
+        foreach (var report in run.Transports)
         {
-            page.Append(CultureInfo.InvariantCulture, $"<th>{replica} lag p50</th><th>p95</th><th>p99</th><th>max</th>");
+            page.Append(TransportSection.Html(report));
+        }
+
+        return page.Append("</body></html>").ToString();
+    }
+
+    /// <summary>The issue's goals, one row each, a column per transport and the peer's figure with the ratio.</summary>
+    private static string Summary(BenchRun run)
+    {
+        var rows = new List<(string Figure, string Goal, Func<BenchReport, double?> Ours, double? Peer, bool LowerIsBetter)>
+        {
+            ("idle: lag p90, worst replica (ms)", "≤ 10", r => r.Idle?.LagMs.Values.Max(l => l.P90), null, true),
+            ("idle: CPU of the four services (% of a core)", "", r => r.Idle is { } idle ? Math.Round(idle.IdleCpuPercentOfCore.Where(p => p.Key is "users" or "concert" or "payment" or "token").Sum(p => p.Value), 1) : null, null, true),
+            ("lag p99 at 50/s, worst replica (ms)", "< peer", r => WorstLag(r, 50, p => p.P99), PeerWorst(run, 50, p => p.P99), true),
+            ("lag p50 at 200/s, worst replica (ms)", "≤ 5", r => WorstLag(r, 200, p => p.P50), PeerWorst(run, 200, p => p.P50), true),
+            ("lag p99 at 200/s, worst replica (ms)", "≤ 25", r => WorstLag(r, 200, p => p.P99), PeerWorst(run, 200, p => p.P99), true),
+            ("lag p99 at 500/s, worst replica (ms)", "", r => WorstLag(r, 500, p => p.P99), PeerWorst(run, 500, p => p.P99), true),
+            ("max sustained signups/s (peer: closed-loop max)", "≥ 600, ≥ 3× peer", r => r.Max?.SustainedPerSecond, run.Peer?.ClosedLoopMaxPerSecond, false),
+            ("CPU per signup at 200/s, all processes (ms)", "≤ 4.5", r => r.Cpu?.CpuMsPerSignup, run.Peer?.CpuMsPerSignup(200), true),
+            ("relay, 1 instance (events/s)", "", r => r.Relay.FirstOrDefault(x => x.Instances == 1)?.EventsPerSecond, null, false),
+            ("relay, 2 instances (events/s)", "≥ 5,000 RabbitMQ, ≥ 10,000 Kafka", r => r.Relay.FirstOrDefault(x => x.Instances == 2)?.EventsPerSecond, null, false),
+            ("relay, 2 instances: published twice", "0", r => r.Relay.FirstOrDefault(x => x.Instances == 2)?.PublishedMoreThanOnce, null, true),
+            ("flash sale: seats confirmed", "all", r => r.FlashSale?.Ledger.ReservationsConfirmed, null, false),
+            ("flash sale: seats oversold", "0", r => r.FlashSale?.Ledger.SeatsOversold, null, true),
+            ("flash sale: double charges", "0", r => r.FlashSale?.Ledger.DoubleCharges, null, true),
+            ("flash sale: money in − payments − confirmed seats' value", "0 and 0", r => r.FlashSale is { } f ? (double)(Math.Abs(f.Ledger.MoneyIn - f.Ledger.PaymentsTotal) + Math.Abs(f.Ledger.PaymentsTotal - f.Ledger.ConfirmedSeatsValue)) : null, null, true),
+            ("flash sale: 5xx + time-outs + failed buyers", "0", r => r.FlashSale is { } f ? f.Buyers.ServerErrors + f.Buyers.TimeOuts + f.Buyers.Failed : null, null, true),
+            ("flash sale: confirmed bookings/s", "≥ 150", r => r.FlashSale?.ConfirmedPerSecond, null, false),
+            ("flash sale: sold out after (s)", "", r => r.FlashSale?.SoldOutAfterSeconds, null, true),
+            ("flash sale: hold request p99 (ms)", "≤ 50", r => r.FlashSale?.Steps.HoldRequest.P99, null, true),
+            ("flash sale: admissions out of arrival order (%)", "", r => r.FlashSale is { } f ? Math.Round(100 * f.Fairness.InvertedShare, 2) : null, null, true),
+        };
+        var page = new StringBuilder("<h2>Summary</h2><table><tr><th>figure</th><th>goal</th>");
+        foreach (var report in run.Transports)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<th>{Encode(TransportName(report))}</th>");
+        }
+
+        if (run.Peer is { } peer)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<th>peer: {Encode(peer.Label)}</th>");
+            foreach (var report in run.Transports)
+            {
+                page.Append(CultureInfo.InvariantCulture, $"<th>{Encode(TransportName(report))} ÷ peer</th>");
+            }
         }
 
         page.Append("</tr>");
-        foreach (var rate in report.Rates)
+        foreach (var (figure, goal, ours, peerValue, _) in rows)
         {
-            page.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{rate.OfferedPerSecond}</td><td>{rate.AchievedPerSecond:0}</td><td>{rate.Failed}</td><td>{rate.SignupLatencyMs.P50:0.0}</td><td>{rate.SignupLatencyMs.P99:0.0}</td><td>{rate.SignupLatencyMs.Max:0.0}</td>");
-            foreach (var replica in BenchSystem.Replicas)
+            page.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(figure)}</td><td>{Encode(goal)}</td>");
+            foreach (var report in run.Transports)
             {
-                var lag = rate.ReplicationLagMs[replica];
-                page.Append(CultureInfo.InvariantCulture, $"<td>{lag.P50:0.0}</td><td>{lag.P95:0.0}</td><td>{lag.P99:0.0}</td><td>{lag.Max:0.0}</td>");
+                page.Append(CultureInfo.InvariantCulture, $"<td>{Number(ours(report))}</td>");
+            }
+
+            if (run.Peer is not null)
+            {
+                page.Append(CultureInfo.InvariantCulture, $"<td>{Number(peerValue)}</td>");
+                foreach (var report in run.Transports)
+                {
+                    page.Append(CultureInfo.InvariantCulture,
+                        $"<td>{(ours(report) is { } o && peerValue is { } p && p > 0 ? (o / p).ToString("0.00×", CultureInfo.InvariantCulture) : "")}</td>");
+                }
             }
 
             page.Append("</tr>");
         }
 
-        page.Append(CultureInfo.InvariantCulture, $"""
-            </table>
-            <h2>Maximum sustained</h2><p>{(report.Max is { } max
-                ? $"{max.SustainedPerSecond} signups/s: the highest offered rate at which every signup was answered at pace and every replica held all of them within 1 s of the end."
-                : "Not measured in this run.")}</p>
-            <table><tr><th>offered/s</th><th>answered/s</th><th>failed</th><th>latency p99 ms</th><th>replicas done after (s)</th><th></th></tr>
-            {string.Concat((report.Max?.Steps ?? []).Select(m => $"<tr><td>{m.OfferedPerSecond}</td><td>{m.AchievedPerSecond:0}</td><td>{m.Failed}</td><td>{m.SignupLatencyMs.P99:0.0}</td><td>{m.DrainSeconds:0.0}</td><td>{(m.KeptUp ? "kept up" : "fell behind")}</td></tr>"))}
-            </table>
-            <h2>Reservation latency: local replica vs synchronous call to UserService</h2>
-            <table><tr><th>user lookup</th><th>UserService</th><th>p50 ms</th><th>p95</th><th>p99</th><th>max</th><th>errors</th></tr>
-            {string.Concat(report.Reservations.Select(r => $"<tr><td>{r.UserLookup}</td><td>{r.UserService}</td><td>{r.LatencyMs.P50:0.0}</td><td>{r.LatencyMs.P95:0.0}</td><td>{r.LatencyMs.P99:0.0}</td><td>{r.LatencyMs.Max:0.0}</td><td>{r.Errors}/{r.Requests}</td></tr>"))}
-            </table>
-            <h2>Relay</h2><p>Warmed-up relay processes; events per second from the first confirmed row to the last. The wall time, from the fill's commit, also counts the relays noticing the rows on their 1 s poll.</p><table><tr><th>instances</th><th>rows</th><th>seconds relaying</th><th>seconds from the fill</th><th>events/s</th><th>published more than once</th></tr>
-            """);
-        foreach (var relay in report.Relay)
-        {
-            page.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{relay.Instances}</td><td>{relay.Rows}</td><td>{relay.RelayingSeconds:0.0}</td><td>{relay.SecondsFromFill:0.0}</td><td>{relay.EventsPerSecond:0}</td><td>{relay.PublishedMoreThanOnce}</td></tr>");
-        }
-
-        page.Append(CultureInfo.InvariantCulture, $"""
-            </table><h2>CPU</h2><p>{(report.Cpu is { } cpu
-                ? $"{cpu.CpuMsPerSignup:0.00} ms of CPU per signup at {cpu.OfferedPerSecond}/s (UserService, the three replicas, RabbitMQ and PostgreSQL together): " +
-                  string.Join(", ", cpu.CpuMsPerSignupByPart.Select(p => $"{p.Key} {p.Value:0.00} ms")) + "."
-                : "Not measured in this run.")}</p><h2>Notes</h2><ul>
-            """);
-        foreach (var note in report.Notes)
-        {
-            page.Append(CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(note)}</li>");
-        }
-
-        return page.Append("</ul></body></html>").ToString();
+        page.Append("</table>");
+        page.Append(run.Peer is { } figures
+            ? $"<p class=\"note\">Peer: the same signup pipeline on Wolverine (../shared/peers/wolverine, publisher confirms on), run by scripts/bench-peer.sh right before this run ({Encode(figures.Source)}, started {Encode(figures.StartedUtc)}). A ratio below 1 means fewer milliseconds (lag, CPU) or, for throughput, less than the peer. The peer's maximum is a closed loop of 16 clients; ours is the highest open-loop rate every replica kept up with. Its CPU is measured over the load only, ours over the load and the drain after it.</p>"
+            : "<p class=\"note\">No peer figures in this run: <code>make bench PEER=1</code> (or <code>scripts/bench-peer.sh</code> then <code>--peer &lt;json&gt;</code>) adds them.</p>");
+        return page.ToString();
     }
 
-    private static string LagChart(BenchReport report)
+    public static string TransportName(BenchReport report) => report.Transport.StartsWith("Kafka", StringComparison.Ordinal) ? "Kafka" : "RabbitMQ";
+
+    private static double? WorstLag(BenchReport report, int rate, Func<Percentiles, double> pick) =>
+        report.Rates.FirstOrDefault(r => r.OfferedPerSecond == rate)?.ReplicationLagMs.Values.Max(pick);
+
+    private static double? PeerWorst(BenchRun run, int rate, Func<Percentiles, double> pick) =>
+        run.Peer?.At(rate)?.LagMs.Values.Max(pick);
+
+    public static string Number(double? value) => value switch
     {
-        const int width = 720, height = 260, left = 50, bottom = 30;
-        var max = Math.Max(1, report.Rates.SelectMany(r => r.ReplicationLagMs.Values).Select(p => p.P99).DefaultIfEmpty(1).Max());
-        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        string[] colors = ["#3b6fd4", "#d4873b", "#3bb27a"];
-        var groupWidth = (width - left) / Math.Max(1, report.Rates.Count);
-        for (var g = 0; g < report.Rates.Count; g++)
-        {
-            var rate = report.Rates[g];
-            for (var r = 0; r < BenchSystem.Replicas.Length; r++)
-            {
-                var value = rate.ReplicationLagMs[BenchSystem.Replicas[r]].P99;
-                var barHeight = (height - bottom - 20) * value / max;
-                var x = left + (g * groupWidth) + 20 + (r * 40);
-                var y = height - bottom - barHeight;
-                svg.Append(CultureInfo.InvariantCulture,
-                    $"<rect x=\"{x}\" y=\"{y:0.0}\" width=\"34\" height=\"{barHeight:0.0}\" fill=\"{colors[r]}\"><title>{BenchSystem.Replicas[r]} p99 {value:0.0} ms</title></rect>");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 17}\" y=\"{y - 4:0.0}\" font-size=\"11\" text-anchor=\"middle\">{value:0}</text>");
-            }
+        null => "–",
+        var v when Math.Abs(v.Value) >= 100 => v.Value.ToString("#,0", CultureInfo.InvariantCulture),
+        var v => v.Value.ToString("0.##", CultureInfo.InvariantCulture),
+    };
 
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + (g * groupWidth) + 80}\" y=\"{height - 10}\" font-size=\"12\" text-anchor=\"middle\">{rate.OfferedPerSecond}/s</text>");
-        }
-
-        for (var r = 0; r < BenchSystem.Replicas.Length; r++)
-        {
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{width - 110}\" y=\"{10 + (r * 16)}\" width=\"10\" height=\"10\" fill=\"{colors[r]}\"/><text x=\"{width - 95}\" y=\"{19 + (r * 16)}\" font-size=\"11\">{BenchSystem.Replicas[r]}</text>");
-        }
-
-        return svg.Append("</svg>").ToString();
-    }
+    public static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -33,6 +33,9 @@ public sealed class KafkaDevBrokerProcess : IAsyncDisposable
 
     public Uri ControlUrl => _control.BaseAddress!;
 
+    /// <summary>The broker's process id, for the bench's CPU figures.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts a dev broker of its own and waits until its topics exist and it has written its address.</summary>
     public static async Task<KafkaDevBrokerProcess> StartAsync(ServiceProcessOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ConcertBooking.Testing;
+
+namespace ConcertBooking.Bench;
+
+/// <summary>
+/// The flash sale: one concert, many more signed-up buyers than seats arriving within <see cref="ArrivalWindow"/>,
+/// each going queue → entry pass → hold (another seat when one is taken) → payment → confirmation. Admission is fast
+/// (<see cref="FlashSaleSettings.Admission"/>), so what limits the sale is the system. The outcome is reconciled from
+/// the databases afterwards (<see cref="FlashSaleAudit"/>).
+/// </summary>
+internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
+{
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan ArrivalWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a buyer keeps at it (polls included) before the bench calls them unanswered.</summary>
+    private static readonly TimeSpan BuyerDeadline = TimeSpan.FromMinutes(5);
+
+    /// <summary>Taken seats a buyer tries before giving up (a real buyer would, long before).</summary>
+    private const int MaxHoldAttempts = 100;
+
+    public const string NamePrefix = "flash-";
+
+    private readonly StepRecorder _queueEntry = new(), _admissionWait = new(), _holdRequest = new(), _seatFound = new(), _payment = new(), _confirmation = new();
+    private readonly ConcurrentDictionary<string, int> _failures = new();
+    private long _requests, _serverErrors, _timeOuts;
+
+    private enum Outcome
+    {
+        Confirmed,
+        SoldOut,
+        GaveUp,
+        Failed,
+    }
+
+    public async Task<FlashSalePhase> RunAsync(CancellationToken cancellationToken)
+    {
+        using var clients = BookingClients.For(system);
+        var preparation = Stopwatch.StartNew();
+        var sessions = await PrepareBuyersAsync(clients, cancellationToken);
+        var prepared = preparation.Elapsed;
+        Console.WriteLine($"Flash sale: {sessions.Count} buyers signed up, replicated and topped up in {prepared.TotalSeconds:0} s; {seats} seats");
+
+        var map = new SeatMap(clients.Concerts, FlashSaleSettings.ConcertId);
+        await map.RefreshAsync(cancellationToken);
+        using var stopMap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var mapRefresh = map.KeepFreshAsync(stopMap.Token);
+
+        var arrivalOrder = sessions.Select(s => s.UserId).ToList();
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var running = new List<Task<Outcome>>(sessions.Count);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var arrival = ArrivalWindow * i / sessions.Count;
+            var wait = arrival - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var buyer = sessions[i];
+            running.Add(Task.Run(() => BuyAsync(buyer, map, new Random(i), cancellationToken), cancellationToken));
+        }
+
+        var outcomes = await Task.WhenAll(running);
+        await stopMap.CancelAsync();
+        await mapRefresh;
+        Console.WriteLine($"Flash sale: every buyer done {clock.Elapsed.TotalSeconds:0.0} s after the first arrived: " +
+            string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key} {g.Count()}")) +
+            (_failures.IsEmpty ? "" : $" (failures: {string.Join(", ", _failures.Select(f => $"{f.Key} × {f.Value}"))})"));
+
+        var audit = new FlashSaleAudit(system, FlashSaleSettings.ConcertId);
+        var ledger = await audit.LedgerAsync(sessions.Count * FlashSaleSettings.TopUp, cancellationToken);
+        var timeline = await audit.TimelineAsync(startedAt, cancellationToken);
+        var fairness = await audit.FairnessAsync(arrivalOrder, cancellationToken);
+        var lastConfirmation = timeline.Count == 0 ? 0 : timeline[^1].Second;
+        double? soldOut = ledger.ReservationsConfirmed >= ledger.Seats ? Math.Round(lastConfirmation, 2) : null;
+        var phase = new FlashSalePhase(
+            seats, sessions.Count, ArrivalWindow.TotalSeconds, Math.Round(prepared.TotalSeconds, 1),
+            new FlashSaleBuyers(sessions.Count, Count(Outcome.Confirmed), Count(Outcome.SoldOut), Count(Outcome.GaveUp), Count(Outcome.Failed),
+                _requests, _serverErrors, _timeOuts, new Dictionary<string, int>(_failures)),
+            ledger, soldOut, Math.Round(ledger.ReservationsConfirmed / Math.Max(lastConfirmation, 0.001), 1),
+            new FlashSaleSteps(_queueEntry.Milliseconds(), _admissionWait.Milliseconds(), _holdRequest.Milliseconds(), _seatFound.Milliseconds(),
+                _payment.Milliseconds(), _confirmation.Milliseconds()),
+            fairness, FlashSaleAudit.Thin(timeline));
+        Console.WriteLine($"Flash sale: {ledger.ReservationsConfirmed}/{ledger.Seats} confirmed, {ledger.SeatsOversold} oversold, {ledger.DoubleCharges} double charges, " +
+            $"money {(ledger.MoneyReconciled ? "reconciled" : "NOT reconciled")} (in {ledger.MoneyIn}, payments {ledger.PaymentsTotal}, confirmed seats {ledger.ConfirmedSeatsValue}), " +
+            $"sold out {(soldOut is { } s ? $"after {s:0.0} s" : "never")}, {phase.ConfirmedPerSecond:0} confirmed/s, " +
+            $"{phase.Buyers.ServerErrors} 5xx, {phase.Buyers.TimeOuts} time-outs, {phase.Buyers.Failed} buyers failed; hold p99 {phase.Steps.HoldRequest.P99:0.0} ms; " +
+            $"admission inversions {fairness.InvertedShare:P2} (tau {fairness.KendallTau:0.000})");
+        return phase;
+
+        int Count(Outcome outcome) => outcomes.Count(o => o == outcome);
+    }
+
+    /// <summary>Signs the buyers up, waits until every replica knows them, and tops up their wallets.</summary>
+    private async Task<List<BuyerSession>> PrepareBuyersAsync(BookingClients clients, CancellationToken cancellationToken)
+    {
+        var sessions = new BuyerSession?[buyers];
+        await Parallel.ForAsync(0, buyers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            sessions[i] = await BuyerSession.SignUpAsync(clients, $"{NamePrefix}{i}", $"flash.{i}.{Guid.NewGuid():N}@bench.example", token);
+        });
+        var signedUp = sessions.OfType<BuyerSession>().ToList();
+        foreach (var replica in BenchSystem.Replicas)
+        {
+            await Poll.UntilAsync(
+                () => system.ScalarAsync(replica, $"""SELECT count(*) FROM {replica}."Users" WHERE "Name" LIKE '{NamePrefix}%'""", cancellationToken),
+                count => count >= signedUp.Count, $"{replica} to hold the {signedUp.Count} buyers", TimeSpan.FromMinutes(5), cancellationToken: cancellationToken);
+        }
+
+        var toppedUp = new ConcurrentBag<BuyerSession>();
+        await Parallel.ForEachAsync(signedUp, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (buyer, token) =>
+        {
+            if ((await buyer.TopUpAsync(FlashSaleSettings.TopUp, token)).Status == 200)
+            {
+                toppedUp.Add(buyer);
+            }
+        });
+        if (toppedUp.Count != buyers)
+        {
+            throw new InvalidOperationException($"Only {toppedUp.Count} of {buyers} buyers could sign up and top up: the sale would not be the one asked for.");
+        }
+
+        return signedUp; // in signup order, which is the arrival order
+    }
+
+    private async Task<Outcome> BuyAsync(BuyerSession buyer, SeatMap map, Random random, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
+        var entered = Count(await buyer.EnterQueueAsync(FlashSaleSettings.ConcertId, cancellationToken));
+        _queueEntry.Record(Stopwatch.GetElapsedTime(started));
+        if (entered is not { Status: 200 or 201, Body: { } token })
+        {
+            return Fail("queue entry", entered.Status);
+        }
+
+        started = Stopwatch.GetTimestamp();
+        var poll = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+        while (token.Status == "Waiting")
+        {
+            if (deadline.Elapsed > BuyerDeadline)
+            {
+                return Fail("admission", 0);
+            }
+
+            await poll.WaitAsync(cancellationToken);
+            var standing = Count(await buyer.TokenAsync(token.TokenId, cancellationToken));
+            if (standing is not { Status: 200, Body: { } current })
+            {
+                return Fail("admission poll", standing.Status);
+            }
+
+            token = current;
+        }
+
+        if (token is not { Status: "Admitted", EntryPass: { } pass })
+        {
+            return Fail($"admission {token.Status}", 200);
+        }
+
+        _admissionWait.Record(Stopwatch.GetElapsedTime(started));
+
+        started = Stopwatch.GetTimestamp();
+        var tried = new HashSet<Guid>();
+        ReservationAnswer? reservation = null;
+        while (reservation is null)
+        {
+            if (tried.Count >= MaxHoldAttempts)
+            {
+                return Outcome.GaveUp;
+            }
+
+            if (map.Pick(random, tried) is not { } seat)
+            {
+                if (map.AvailableCount == 0)
+                {
+                    return Outcome.SoldOut;
+                }
+
+                await Task.Delay(SeatMap.RefreshInterval, cancellationToken); // tried every seat it showed: wait for a fresher map
+                continue;
+            }
+
+            var attempt = Stopwatch.GetTimestamp();
+            var hold = Count(await buyer.HoldAsync(seat, pass, cancellationToken));
+            _holdRequest.Record(Stopwatch.GetElapsedTime(attempt));
+            if (hold.Status == 409)
+            {
+                tried.Add(seat);
+                continue;
+            }
+
+            if (hold is not { Status: 201, Body: { } held })
+            {
+                return Fail("hold", hold.Status);
+            }
+
+            reservation = held;
+        }
+
+        _seatFound.Record(Stopwatch.GetElapsedTime(started));
+
+        started = Stopwatch.GetTimestamp();
+        poll = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+        while (true)
+        {
+            var payment = Count(await buyer.PayAsync(reservation.Id, $"flash-{reservation.Id:N}", cancellationToken));
+            if (payment.Status is 200 or 201)
+            {
+                break;
+            }
+
+            // 404: PaymentService has not learnt of the reservation yet (ReservationCreated is on its way).
+            if (payment.Status != 404 || deadline.Elapsed > BuyerDeadline)
+            {
+                return Fail("payment", payment.Status);
+            }
+
+            await poll.WaitAsync(cancellationToken);
+        }
+
+        _payment.Record(Stopwatch.GetElapsedTime(started));
+
+        started = Stopwatch.GetTimestamp();
+        poll = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+        while (true)
+        {
+            await poll.WaitAsync(cancellationToken);
+            var state = Count(await buyer.ReservationAsync(reservation.Id, cancellationToken));
+            if (state is not { Status: 200, Body: { } current })
+            {
+                return Fail("confirmation poll", state.Status);
+            }
+
+            if (current.Status == "Confirmed")
+            {
+                _confirmation.Record(Stopwatch.GetElapsedTime(started));
+                return Outcome.Confirmed;
+            }
+
+            if (current.Status != "Pending" || deadline.Elapsed > BuyerDeadline)
+            {
+                return Fail($"confirmation {current.Status}", 200);
+            }
+        }
+    }
+
+    private Answer<T> Count<T>(Answer<T> answer)
+    {
+        Interlocked.Increment(ref _requests);
+        if (answer.TimedOut)
+        {
+            Interlocked.Increment(ref _timeOuts);
+        }
+        else if (answer.ServerError)
+        {
+            Interlocked.Increment(ref _serverErrors);
+        }
+
+        return answer;
+    }
+
+    private Outcome Fail(string step, int status)
+    {
+        _failures.AddOrUpdate($"{step}: {(status == 0 ? "time-out" : status.ToString())}", 1, (_, n) => n + 1);
+        return Outcome.Failed;
+    }
+
+    /// <summary>Poll intervals growing by half each time up to a cap: quick answers for the lucky, bounded load for the rest.</summary>
+    private sealed class Backoff(TimeSpan first, TimeSpan max)
+    {
+        private TimeSpan _next = first;
+
+        public async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(_next, cancellationToken);
+            _next = TimeSpan.FromTicks(Math.Min(max.Ticks, (long)(_next.Ticks * 1.5)));
+        }
+    }
+}
