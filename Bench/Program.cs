@@ -8,6 +8,12 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
 await using var system = await BenchSystem.StartAsync(stop.Token);
+if (args.Contains("--probe-idle"))
+{
+    await IdleLatencyProbe.RunAsync(system, quick ? 100 : 300, stop.Token);
+    return;
+}
+
 var report = await new Benchmarks(system, quick, only).RunAsync(stop.Token);
 var written = await ReportWriter.WriteAsync(report, Path.Combine(RepositoryRoot.Find(), "Bench", "results"));
 Console.WriteLine($"Report: {written.Json}\nPlot:   {written.Html}");
