@@ -8,6 +8,7 @@ using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
+using ConcertBooking.UserReplica.Consumers;
 using ConcertBooking.UserService.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -205,6 +206,7 @@ public sealed class OutboxRelayTests
         });
     }
 
+    /// <summary>The replica's inbox entries for user events; TokenService's also holds ConcertService's concert events.</summary>
     private static async Task<int> InboxTotalAsync(string name, IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
@@ -214,7 +216,7 @@ public sealed class OutboxRelayTests
             "payment" => scope.ServiceProvider.GetRequiredService<PaymentDbContext>(),
             _ => scope.ServiceProvider.GetRequiredService<TokenDbContext>(),
         };
-        return await db.Set<InboxMessage>().CountAsync();
+        return await db.Set<InboxMessage>().CountAsync(m => m.Consumer == nameof(ProjectUserCreated));
     }
 
     /// <summary>
