@@ -15,6 +15,13 @@ public sealed class OutboxOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Batches one relay has in flight at once, each in its own transaction (one pooled database connection each while
+    /// it waits for its confirms): while one batch waits for the broker, the next commits go out in another.
+    /// </summary>
+    [Range(1, 16)]
+    public int ConcurrentBatches { get; set; } = 4;
+
     /// <summary>A publish that the broker has not confirmed by then counts as failed and is retried.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
