@@ -26,6 +26,13 @@ foreach (var transport in transports)
 {
     Console.WriteLine($"=== {transport} ===");
     await using var system = await BenchSystem.StartAsync(transport, flashSaleSeats, stop.Token);
+    if (args.Contains("--probe-idle"))
+    {
+        // A diagnosis, not a phase: where one signup at a time spends its time, hop by hop, and what idle costs.
+        await IdleLatencyProbe.RunAsync(system, quick ? 100 : 300, stop.Token);
+        continue;
+    }
+
     reports.Add(await new Benchmarks(system, quick, only).RunAsync(stop.Token));
 
     // Written after each transport (the same files, growing), so a run stopped on the second keeps the first.

@@ -27,8 +27,23 @@ internal sealed partial class OutboxRelay<TDbContext>(
 {
     private readonly OutboxOptions _options = options.Value.Outbox;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// <see cref="OutboxOptions.ConcurrentBatches"/> loops, each claiming its own batch in its own transaction. A batch
+    /// waits for its broker confirms, which take as long as the slowest consumer's acknowledgement or the broker's disk
+    /// write; meanwhile another loop publishes what was committed since, instead of leaving it behind that wait. The
+    /// claim skips rows another loop holds and every row whose key has an earlier row still pending, so a key's
+    /// events stay in order across loops as they do across instances.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.ConcurrentBatches).Select(loop => RunLoopAsync(polls: loop == 0, stoppingToken)));
+
+    /// <param name="polls">
+    /// Whether this loop also looks for rows nobody announced (other instances', a crash's); the others wait for a
+    /// commit, or for a full batch of a sibling, which hints at a backlog worth sharing.
+    /// </param>
+    private async Task RunLoopAsync(bool polls, CancellationToken stoppingToken)
     {
+        await Task.Yield(); // the loops run side by side, none on the host's start-up path
         var consecutiveFailures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -38,10 +53,15 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 consecutiveFailures = 0;
                 if (published > 0)
                 {
+                    if (published >= _options.BatchSize)
+                    {
+                        signal.Notify(); // a full batch: likely a backlog, so a sibling loop joins in
+                    }
+
                     continue; // more may be waiting: rows of a full batch, and the next row of each key just published
                 }
 
-                await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                await signal.WaitAsync(polls ? _options.PollInterval : Timeout.InfiniteTimeSpan, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -79,8 +99,11 @@ internal sealed partial class OutboxRelay<TDbContext>(
             return 0;
         }
 
-        // One row per partition key (OutboxClaim), so the rows are independent and go out concurrently.
-        var outcomes = await Task.WhenAll(claimed.Select(message => PublishAsync(message, cancellationToken)));
+        // One row per partition key (OutboxClaim), so the rows are independent and go out concurrently. They start
+        // together, so one deadline (one timer) serves the whole batch instead of a linked source and a timer per row.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.PublishTimeout);
+        var outcomes = await Task.WhenAll(claimed.Select(message => PublishAsync(message, deadline.Token, cancellationToken)));
 
         // Marked even when shutting down: what the broker confirmed must not be published again needlessly. The
         // confirmed rows take one statement however many there are; failures (rare) carry their own error and retry time.
@@ -115,7 +138,8 @@ internal sealed partial class OutboxRelay<TDbContext>(
     }
 
     /// <summary>Publishes one row; a failure is recorded on it (attempts, error, retry time) for the caller to save.</summary>
-    private async Task<Outcome> PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <param name="deadline">Cancelled at the batch's publish timeout, or when the relay stops.</param>
+    private async Task<Outcome> PublishAsync(OutboxMessage message, CancellationToken deadline, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -125,8 +149,6 @@ internal sealed partial class OutboxRelay<TDbContext>(
         var started = timeProvider.GetTimestamp();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.PublishTimeout);
             using var activity = MessagingMetrics.ActivitySource.StartActivity(
                 "outbox relay", ActivityKind.Producer, message.TraceParent);
             activity?.SetTag("messaging.message.id", message.MessageId);
@@ -134,7 +156,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
             await publisher.PublishAsync(
                 new OutgoingMessage(message.MessageId, message.MessageType, message.Body, message.PartitionKey,
                     message.CreatedAt, message.TraceParent),
-                timeout.Token);
+                deadline);
 
             metrics.Published(MessageTypeNames.ShortName(message.MessageType), timeProvider.GetElapsedTime(started));
             return Outcome.Confirmed;

@@ -17,6 +17,7 @@ namespace ConcertBooking.Tests.Unit;
 public sealed class OptionsValidationTests
 {
     [TestCase("Messaging:Outbox:BatchSize", "0")]
+    [TestCase("Messaging:Outbox:ConcurrentBatches", "0")]
     [TestCase("Messaging:Consumers:ConcurrentMessageLimit", "0")]
     [TestCase("Messaging:Inbox:CleanupInterval", "00:00:00")]
     [TestCase("Messaging:RabbitMq:Port", "0")]
