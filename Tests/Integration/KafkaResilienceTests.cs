@@ -1,9 +1,11 @@
-using ConcertBooking.Testing;
 using System.Text;
+using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.Publishing;
+using ConcertBooking.Testing;
 using ConcertBooking.Tests.Infrastructure;
 using Confluent.Kafka;
 using MassTransit;
@@ -70,15 +72,19 @@ public sealed class KafkaResilienceTests
             Assert.Ignore("Needs fault injection, which only librdkafka's mock cluster offers; KAFKA_BOOTSTRAP_SERVERS points at a real cluster.");
         }
 
-        // Only ConcertService consumes, so that the produce errors pushed below reach its dead-letter writes and no one else's.
+        // Only ConcertService consumes, and it seeds no concerts (which it would announce as it starts), so that the
+        // produce errors pushed below reach its dead-letter writes and no one else's.
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
         {
             Transport = TestTransport.Kafka,
             StartLater = _ => true,
             Settings = service => service == "concert" ? [new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.100")] : [],
+            TestServices = service => service == "concert"
+                ? services => services.PostConfigure<ConcertCatalogOptions>(catalog => catalog.Demo.Clear())
+                : null,
         });
         var kafka = system.Kafka!;
-        var topic = kafka.Topic("user.created");
+        var topic = kafka.Topic(SystemTopology.UserStream);
         var poisonId = Guid.NewGuid();
         var behind = new UserCreated(Guid.CreateVersion7(), "Behind the poison", UserApiClient.UniqueEmail("behind"), 1, DateTimeOffset.UtcNow);
         await kafka.ProduceRawAsync(topic, 0, "poison", "{ not json"u8.ToArray(), new Dictionary<string, string>

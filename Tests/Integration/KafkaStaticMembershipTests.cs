@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Tests.Infrastructure;
 using Confluent.Kafka;
@@ -48,7 +49,7 @@ public sealed class KafkaStaticMembershipTests
             GroupInstanceId = instanceId,
             SessionTimeout = sessionTimeout,
         })).Build();
-        killed.Subscribe(kafka.Topic("user.created"));
+        killed.Subscribe(kafka.Topic(SystemTopology.UserStream));
         await Eventually.Until(() =>
         {
             killed.Consume(TimeSpan.FromMilliseconds(200));
