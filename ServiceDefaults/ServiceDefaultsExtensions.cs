@@ -28,13 +28,18 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After the two above, so a 401 or 403 of the authentication and authorization middleware is a problem
+        // document too (left to themselves, they would run first and answer with an empty body).
+        app.UseAuthentication();
+        app.UseAuthorization();
 
-        app.MapTelemetry();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The plumbing is open to anyone; every other endpoint says who may call it (a test holds each to that).
+        app.MapTelemetry().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
 
         // Live: the process answers. Ready: it can do its work (database, broker, relay).
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
@@ -46,7 +51,7 @@ public static class ServiceDefaultsExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 
