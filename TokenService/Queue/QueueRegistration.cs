@@ -1,13 +1,11 @@
 using ConcertBooking.Configuration;
 using ConcertBooking.EntryPasses;
-using ConcertBooking.ServiceDefaults;
-using FluentValidation;
 
 namespace ConcertBooking.TokenService.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter and the request validators.</summary>
+    /// <summary>The waiting queue: its options, the entry-pass signer, the actions and the admitter.</summary>
     public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName);
@@ -15,7 +13,6 @@ public static class QueueRegistration
         builder.Services.AddScoped<EnterQueue>();
         builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
-        builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;
     }
 }
