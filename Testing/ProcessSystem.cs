@@ -5,7 +5,7 @@ namespace ConcertBooking.Testing;
 /// <summary>
 /// UserService and the three replicas as separate processes on the real broker and database: the shape of a
 /// deployment, for fault tests that kill processes and stop the broker, and for the bench. A virtual host and
-/// databases of its own, as every test system has.
+/// databases of its own, as every test system has, and the run's own keys (<see cref="TestSecrets"/>).
 /// </summary>
 public sealed class ProcessSystem : IAsyncDisposable
 {
@@ -43,7 +43,7 @@ public sealed class ProcessSystem : IAsyncDisposable
             var database = PostgresDatabases.NewName(service);
             system._connectionStrings[service] = PostgresDatabases.ConnectionString(database, maxPoolSize: 20);
             var serviceConnection = PostgresDatabases.ConnectionString(database, maxPoolSize: 20, port: postgresPort?.Invoke(service));
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string>(TestSecrets.EnvironmentSettings(service))
             {
                 ["ConnectionStrings__Database"] = serviceConnection,
                 ["Messaging__RabbitMq__Host"] = TestEnvironment.RabbitMqHost,
