@@ -4,17 +4,19 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Passed to the scripts through the environment, from the command line
-# (make test TEST_ARGS='--filter Category=Unit', make down INFRA=1) or the environment.
+# (make test TEST_ARGS='--filter Category=Unit', make down INFRA=1, make up TRANSPORT=kafka) or the environment.
 export TEST_ARGS
 export INFRA
+export TRANSPORT
 export BENCH_ARGS
 export APPHOST_ARGS
 .PHONY: help up down test infra build bench demo apphost
 
 help:
 	@echo "ConcertBooking make targets:"
-	@echo "  make up                 infra + Release build + start the four services (ports 5101-5104)"
-	@echo "  make down               stop the services (make down INFRA=1 also stops RabbitMQ and PostgreSQL)"
+	@echo "  make up                 infra + Release build + start the four services (ports 5101-5104) on RabbitMQ"
+	@echo "  make up TRANSPORT=kafka the same on Kafka: the dev broker (librdkafka's mock cluster, in memory only)"
+	@echo "  make down               stop the services and the dev broker (make down INFRA=1 also stops RabbitMQ and PostgreSQL)"
 	@echo "  make test               infra + build with -warnaserror + dotnet test (TEST_ARGS=... passes e.g. --filter)"
 	@echo "  make infra              install/start RabbitMQ and PostgreSQL, create the concertbooking user/role"
 	@echo "  make build              Release build of ConcertBooking.sln"

@@ -48,7 +48,7 @@ internal sealed class BenchSystem : IAsyncDisposable
             },
             cancellationToken: cancellationToken);
         var system = new BenchSystem(processes);
-        Console.WriteLine($"System up: vhost {processes.VirtualHost.Name}, UserService on {system.Users.BaseAddress}");
+        Console.WriteLine($"System up: vhost {processes.VirtualHost?.Name}, UserService on {system.Users.BaseAddress}");
         return system;
     }
 

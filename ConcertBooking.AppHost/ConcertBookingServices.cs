@@ -9,9 +9,11 @@ public static class ConcertBookingServices
         // (shown with the parameters in the dashboard).
         var opsApiKey = builder.AddParameter("ops-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
-        var concert = builder.AddService<Projects.ConcertService>("concert-service", 5102, "concert", infrastructure, settings, opsApiKey);
-        var payment = builder.AddService<Projects.PaymentService>("payment-service", 5103, "payment", infrastructure, settings, opsApiKey);
         var token = builder.AddService<Projects.TokenService>("token-service", 5104, "token", infrastructure, settings, opsApiKey);
+        var payment = builder.AddService<Projects.PaymentService>("payment-service", 5103, "payment", infrastructure, settings, opsApiKey);
+        // ConcertService announces its concerts as it starts: TokenService's queue for them must be bound by then.
+        var concert = builder.AddService<Projects.ConcertService>("concert-service", 5102, "concert", infrastructure, settings, opsApiKey)
+            .WaitFor(token);
 
         // UserService starts once the replicas are ready, so their queues are bound before its first event: an event
         // published to an exchange with no queue behind it would be gone for that replica.

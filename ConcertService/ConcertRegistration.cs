@@ -34,13 +34,14 @@ public static class ConcertRegistration
     }
 
     /// <summary>
-    /// The consumer that confirms paid reservations, and the action it calls (the configurator is a service
+    /// The consumers that confirm paid reservations and record refused payments, and the action they call (the configurator is a service
     /// collection too, so a test harness gets both).
     /// </summary>
     public static IBusRegistrationConfigurator AddConcertConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.TryAddScoped<ConfirmReservation>();
         bus.AddConsumer<ConfirmPaidReservation>();
+        bus.AddConsumer<RecordPaymentFailure>();
         return bus;
     }
 }

@@ -27,4 +27,5 @@ app.MapOpsApi(ops => ops.MapMessagingOps());
 app.MapUserReplicaApi();
 app.MapConcertsApi();
 app.MapReservationsApi();
+app.MapPaymentFailuresApi();
 app.Run();

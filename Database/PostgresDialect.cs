@@ -22,6 +22,9 @@ public sealed class PostgresDialect : IDatabaseDialect
         _ => false,
     };
 
+    public int? ConnectionPoolSize(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) is { Pooling: true } builder ? builder.MaxPoolSize : null;
+
     public bool IsUniqueViolation(Exception exception, string? constraintName = null) =>
         DatabaseFailures.Unwrap(exception) is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
         && (constraintName is null || postgres.ConstraintName == constraintName);

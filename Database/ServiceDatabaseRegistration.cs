@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -38,6 +39,13 @@ public static class ServiceDatabaseRegistration
                 ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
             db.UseServiceDatabase(options.Provider, WithStatementPreparation(options, connectionString));
             db.AddInterceptors(services.GetServices<IInterceptor>());
+            // A failed save always reaches its caller as an exception, which either expects it (a unique violation is
+            // a 409, a duplicate message in the inbox) or lets it reach the host, which logs it once at Error. EF
+            // Core's own Error records of it would log an expected conflict as an error, with the database's message
+            // (SQL Server's names the duplicate key's value: an email address), so they are kept at Debug.
+            db.ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug)));
         }
 
         // Pooled: every consumed message and request needs a context, and building one (options, EF's internal

@@ -49,6 +49,9 @@ public sealed class SqlServerDialect : IDatabaseDialect
         _ => false,
     };
 
+    public int? ConnectionPoolSize(string connectionString) =>
+        new SqlConnectionStringBuilder(connectionString) is { Pooling: true } builder ? builder.MaxPoolSize : null;
+
     public bool IsUniqueViolation(Exception exception, string? constraintName = null) =>
         DatabaseFailures.Unwrap(exception) is SqlException { Number: 2601 or 2627 } sql
         && (constraintName is null || sql.Message.Contains($"'{constraintName}'", StringComparison.Ordinal));

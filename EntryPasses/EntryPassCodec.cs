@@ -14,6 +14,9 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
 {
     private const string Version = "v1";
 
+    /// <summary>9999-12-31T23:59:59Z, the last second a <see cref="DateTimeOffset"/> holds: no signer writes a later expiry.</summary>
+    private static readonly long MaxExpirySeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private byte[] Key => Encoding.UTF8.GetBytes(options.Value.SigningKey);
 
     public string Sign(EntryPassClaims claims)
@@ -24,7 +27,10 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
         return $"{Base64Url(payloadBytes)}.{Base64Url(HMACSHA256.HashData(Key, payloadBytes))}";
     }
 
-    /// <summary>Checks the signature first (constant time), then the expiry, then that the pass is for this user and concert.</summary>
+    /// <summary>
+    /// Checks the signature first (constant time), then the expiry, then that the pass is for this user and concert.
+    /// A payload that does not parse, an expiry past the year 9999 included, is <see cref="EntryPassVerdict.Malformed"/>.
+    /// </summary>
     public EntryPassVerdict Verify(string? pass, Guid userId, Guid concertId, out EntryPassClaims? claims)
     {
         claims = null;
@@ -44,7 +50,8 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
         if (fields.Length != 5 || fields[0] != Version
             || !Guid.TryParseExact(fields[1], "N", out var user) || !Guid.TryParseExact(fields[2], "N", out var concert)
             || !Guid.TryParseExact(fields[3], "N", out var token)
-            || !long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAtSeconds))
+            || !long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAtSeconds)
+            || expiresAtSeconds > MaxExpirySeconds)
         {
             return EntryPassVerdict.Malformed;
         }

@@ -19,6 +19,7 @@ internal sealed partial class KafkaConsumerService(
     KafkaTopics topics,
     IOptions<KafkaOptions> options,
     KafkaConsumerLag lag,
+    KafkaConsumerState state,
     TimeProvider timeProvider,
     ILogger<KafkaConsumerService> logger) : BackgroundService
 {
@@ -45,22 +46,16 @@ internal sealed partial class KafkaConsumerService(
     private void Poll(List<string> subscribed, CancellationToken stoppingToken)
     {
         var groupId = _options.GroupId!;
-        var config = KafkaClientConfig.Apply(new ConsumerConfig
-        {
-            GroupId = groupId,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            // A new group starts at the beginning: a fresh replica must see every event (versions make replays safe).
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
-            HeartbeatIntervalMs = (int)_options.HeartbeatInterval.TotalMilliseconds,
-        }, _options);
-
-        using var consumer = new ConsumerBuilder<string?, byte[]>(config)
-            .SetPartitionsAssignedHandler((_, assigned) => Assign(assigned, groupId))
+        Error? fatal = null;
+        using var consumer = new ConsumerBuilder<string?, byte[]>(Config(_options))
+            .SetPartitionsAssignedHandler((c, assigned) => Assign(c, assigned, groupId))
             .SetPartitionsRevokedHandler((c, revoked) => Stop(c, revoked.Select(p => p.TopicPartition), commit: true))
             .SetPartitionsLostHandler((c, lost) => Stop(c, lost.Select(p => p.TopicPartition), commit: false))
-            .SetErrorHandler((_, error) => KafkaClientLog.Error(logger, "consumer", error))
+            .SetErrorHandler((_, error) =>
+            {
+                KafkaClientLog.Error(logger, "consumer", error);
+                fatal ??= error.IsFatal ? error : null;
+            })
             .SetLogHandler((_, message) => KafkaClientLog.Native(logger, message))
             .Build();
         consumer.Subscribe(subscribed);
@@ -76,10 +71,23 @@ internal sealed partial class KafkaConsumerService(
                 {
                     record = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 }
-                catch (ConsumeException exception)
+                catch (ConsumeException exception) when (!exception.Error.IsFatal)
                 {
                     // librdkafka reconnects by itself; an error here is about one fetch, never a skipped record.
                     LogConsumeError(logger, exception, exception.Error.Code);
+                }
+                catch (ConsumeException exception)
+                {
+                    fatal ??= exception.Error;
+                }
+
+                if (fatal is not null)
+                {
+                    // Fenced: another member has this group.instance.id. Rejoining would fence that one in turn, so this
+                    // member stops, with what it handled committed, and /health says why until the ids are unique.
+                    state.Stopped($"{fatal.Code}: {fatal.Reason} (is Messaging:Kafka:GroupInstanceId '{_options.GroupInstanceId}' used by another instance?)");
+                    LogFatal(logger, groupId, fatal.Code, fatal.Reason);
+                    break;
                 }
 
                 if (record is { IsPartitionEOF: false } && _workers.TryGetValue(record.TopicPartition, out var worker))
@@ -102,8 +110,9 @@ internal sealed partial class KafkaConsumerService(
         }
         finally
         {
-            // Graceful: the records in flight finish (within the grace period), their offsets are committed,
-            // and Close leaves the group at once so that the others take over without waiting for the session timeout.
+            // Graceful: the records in flight finish (within the grace period) and their offsets are committed. Close
+            // leaves the group at once, so that the others take over; a static member does not leave (KIP-345): its
+            // partitions wait for it to come back under the same instance id, or for the session timeout.
             Stop(consumer, [.. _workers.Keys], commit: true);
             try
             {
@@ -136,11 +145,45 @@ internal sealed partial class KafkaConsumerService(
         lag.Report(lags.Select(l => (l.Key.Topic, l.Key.Partition.Value, l.Value)).ToList());
     }
 
-    private void Assign(List<TopicPartition> assigned, string groupId)
+    /// <summary>The consumer's configuration: manual commits, the group's session, and static membership when on.</summary>
+    internal static ConsumerConfig Config(KafkaOptions options)
+    {
+        var config = KafkaClientConfig.Apply(new ConsumerConfig
+        {
+            GroupId = options.GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // A new group starts at the beginning: a fresh replica must see every event (versions make replays safe).
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds,
+        }, options);
+        if (options.StaticMembership)
+        {
+            // A restarted instance rejoins as itself and gets its partitions back at once (no rebalance, no session timeout).
+            config.GroupInstanceId = options.GroupInstanceId;
+        }
+
+        return config;
+    }
+
+    private void Assign(IConsumer<string?, byte[]> consumer, List<TopicPartition> assigned, string groupId)
     {
         foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
         {
             _workers[partition] = new PartitionWorker(partition, handler, _concurrency, logger);
+        }
+
+        // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgot
+        // it (Stop): a partition paused for back pressure when the group rebalanced would come back paused and never flow.
+        // Every partition starts a new assignment unpaused; the buffer limit pauses it again if need be.
+        try
+        {
+            consumer.Resume(assigned);
+        }
+        catch (KafkaException exception)
+        {
+            LogConsumeError(logger, exception, exception.Error.Code);
         }
 
         LogAssigned(logger, groupId, string.Join(", ", assigned));
@@ -227,6 +270,9 @@ internal sealed partial class KafkaConsumerService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka partitions {Partitions} stopped (offsets committed: {Committed})")]
     private static partial void LogStopped(ILogger logger, string partitions, bool committed);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka consumer of group {GroupId} stopped on a fatal error {Code}: {Reason}; this service no longer consumes until restarted")]
+    private static partial void LogFatal(ILogger logger, string groupId, ErrorCode code, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consume error {Code}")]
     private static partial void LogConsumeError(ILogger logger, Exception exception, ErrorCode code);

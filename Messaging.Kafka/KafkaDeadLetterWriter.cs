@@ -10,6 +10,8 @@ namespace ConcertBooking.Messaging.Kafka;
 internal sealed partial class KafkaDeadLetterWriter(
     KafkaProducerHost producer,
     KafkaTopics topics,
+    KafkaDeadLetterWrites writes,
+    KafkaMetrics metrics,
     IOptions<KafkaOptions> options,
     TimeProvider timeProvider,
     ILogger<KafkaDeadLetterWriter> logger)
@@ -35,24 +37,44 @@ internal sealed partial class KafkaDeadLetterWriter(
         var topic = topics.DeadLetter(record.Topic);
 
         // The partition's offset moves past the record only once its dead letter is confirmed, so it is never lost;
-        // until then the partition waits (cancelled on revoke or shutdown, and the record comes again).
-        for (var attempt = 1; ; attempt++)
+        // until then the partition waits (cancelled on revoke or shutdown, and the record comes again). The waits grow to
+        // DeadLetterRetryMaxDelay, and the failing write shows in /health and kafka.dead_letter.* while it lasts.
+        var since = timeProvider.GetUtcNow();
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await producer.Producer.ProduceAsync(topic, deadLetter, cancellationToken);
-                return;
-            }
-            catch (ProduceException<string?, byte[]> exception)
-            {
-                LogDeadLetterFailed(logger, exception, topic, attempt);
-                await Task.Delay(_options.DeadLetterRetryDelay, timeProvider, cancellationToken);
+                try
+                {
+                    await producer.Producer.ProduceAsync(topic, deadLetter, cancellationToken);
+                    return;
+                }
+                catch (KafkaException exception)
+                {
+                    var delay = Backoff(_options, attempt);
+                    writes.Failed(record.TopicPartitionOffset, new FailingWrite(topic, record.TopicPartitionOffset.ToString(), since, attempt,
+                        $"{exception.Error.Code}: {exception.Error.Reason}"));
+                    metrics.DeadLetterWriteFailed(topic);
+                    LogDeadLetterFailed(logger, exception, topic, attempt, delay);
+                    await Task.Delay(delay, timeProvider, cancellationToken);
+                }
             }
         }
+        finally
+        {
+            writes.Finished(record.TopicPartitionOffset);
+        }
+    }
+
+    /// <summary>Doubles from <see cref="KafkaOptions.DeadLetterRetryDelay"/> after each failure, up to <see cref="KafkaOptions.DeadLetterRetryMaxDelay"/>.</summary>
+    internal static TimeSpan Backoff(KafkaOptions options, int attempt)
+    {
+        var delay = options.DeadLetterRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 30));
+        return delay < options.DeadLetterRetryMaxDelay ? delay : options.DeadLetterRetryMaxDelay;
     }
 
     private static void Add(Headers headers, string name, string value) => headers.Add(name, Encoding.UTF8.GetBytes(value));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing to dead-letter topic {Topic} failed (attempt {Attempt}); retrying")]
-    private static partial void LogDeadLetterFailed(ILogger logger, Exception exception, string topic, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing to dead-letter topic {Topic} failed (attempt {Attempt}); its partition waits, retrying in {Delay}")]
+    private static partial void LogDeadLetterFailed(ILogger logger, Exception exception, string topic, int attempt, TimeSpan delay);
 }

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// Whether the Kafka cluster answers. Registered as Degraded on failure, not Unhealthy: with the outbox the service
-/// still accepts writes while the broker is away (events wait in the outbox), so it should stay in rotation, but the
-/// outage must be visible on /health/ready.
+/// Whether the Kafka cluster answers a metadata request. In <c>/health</c>, not readiness: while the cluster is away the
+/// service still takes writes (its events wait in the outbox), so it stays in rotation, and the outage is visible here,
+/// in the <c>health.check.status</c> gauge and on the status page.
 /// </summary>
 internal sealed class KafkaHealthCheck(KafkaTopicAdmin admin) : IHealthCheck
 {

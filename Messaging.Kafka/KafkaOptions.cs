@@ -14,12 +14,13 @@ public sealed class KafkaOptions
     public string TopicPrefix { get; set; } = "";
 
     /// <summary>
-    /// Topic per message type name, overriding the derived default (<c>UserCreated</c> → <c>user.created</c>).
-    /// Keyed by the type's short name, e.g. <c>Messaging:Kafka:Topics:UserCreated=users.created.v1</c>.
+    /// Topic per message type name, overriding the system's route for the type (the user events' <c>user.events</c>)
+    /// or else the derived default (<c>ReservationCreated</c> → <c>reservation.created</c>). Keyed by the type's
+    /// short name, e.g. <c>Messaging:Kafka:Topics:UserCreated=user.created</c>.
     /// </summary>
     public Dictionary<string, string> Topics { get; set; } = [];
 
-    /// <summary>Suffix of a topic's dead-letter topic: <c>user.created</c> → <c>user.created.dlt</c>.</summary>
+    /// <summary>Suffix of a topic's dead-letter topic: <c>user.events</c> → <c>user.events.dlt</c>.</summary>
     public string DeadLetterSuffix { get; set; } = ".dlt";
 
     /// <summary>Whether to create missing topics at start. Where the broker refuses, the service logs it and goes on.</summary>
@@ -37,6 +38,21 @@ public sealed class KafkaOptions
 
     /// <summary>How this process names itself to the brokers; defaults to <c>&lt;Messaging:ServiceName&gt;-&lt;host&gt;</c>.</summary>
     public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Static group membership (<c>group.instance.id</c>): an instance restarted under the same id takes its partitions
+    /// back at once, instead of waiting out <see cref="SessionTimeout"/> for the group to drop its old self. The price: a
+    /// static member leaves no group when it stops, so the partitions of an instance that does not come back wait for
+    /// the session timeout before another takes them.
+    /// </summary>
+    public bool StaticMembership { get; set; } = true;
+
+    /// <summary>
+    /// This instance's <c>group.instance.id</c>: stable across its restarts and unique in its group (two members with one
+    /// id fence each other). Defaults to <c>&lt;Messaging:ServiceName&gt;-&lt;host name&gt;</c>; set it where several
+    /// instances share a host, or where the host name changes on every deploy.
+    /// </summary>
+    public string? GroupInstanceId { get; set; }
 
     /// <summary>Records handled at once across all assigned partitions; within a partition it is always one.</summary>
     [Range(1, 1000)]
@@ -66,8 +82,13 @@ public sealed class KafkaOptions
     /// <summary>Timeout of topic metadata and creation requests at start.</summary>
     public TimeSpan AdminTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Delay between attempts to write a dead letter; the partition waits, since skipping would lose it.</summary>
+    /// <summary>
+    /// First delay before writing a dead letter again; it doubles after each failure up to <see cref="DeadLetterRetryMaxDelay"/>.
+    /// The partition waits meanwhile, since skipping the record would lose it; /health and a metric show it.
+    /// </summary>
     public TimeSpan DeadLetterRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan DeadLetterRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Any librdkafka setting for producer, consumer and admin client (security.protocol, sasl.*, ...).</summary>
     public Dictionary<string, string> Client { get; set; } = [];

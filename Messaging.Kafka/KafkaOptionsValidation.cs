@@ -18,6 +18,17 @@ internal sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
             failures.Add($"{KafkaOptions.SectionName}: CommitInterval, MessageTimeout and AdminTimeout must be positive.");
         }
 
+        if (options.DeadLetterRetryDelay <= TimeSpan.Zero || options.DeadLetterRetryMaxDelay < options.DeadLetterRetryDelay)
+        {
+            failures.Add($"{KafkaOptions.SectionName}:DeadLetterRetryDelay must be positive and at most {KafkaOptions.SectionName}:DeadLetterRetryMaxDelay.");
+        }
+
+        // Unset, it defaults to the service and host name; set blank, no instance could tell itself from another.
+        if (options.StaticMembership && options.GroupInstanceId is { } instanceId && string.IsNullOrWhiteSpace(instanceId))
+        {
+            failures.Add($"{KafkaOptions.SectionName}:GroupInstanceId must not be blank while {KafkaOptions.SectionName}:StaticMembership is on.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

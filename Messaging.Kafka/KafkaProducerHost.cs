@@ -5,35 +5,93 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// The one producer of a process, shared by the relay and the dead-letter writer: idempotent with acks=all, so a
-/// retried send is written once and in order per partition, and a delivery report means every in-sync replica has it.
+/// The one producer of a process, shared by the relay and the dead-letter writer and reader: idempotent with acks=all,
+/// so a retried send is written once and in order per partition, and a delivery report means every in-sync replica has
+/// it. A fatal error (a broken idempotence guarantee) leaves a producer that refuses all further work, so it is replaced
+/// on next use: its unconfirmed records fail, their outbox rows stay pending, and the relay sends them again on the new one.
 /// </summary>
-internal sealed class KafkaProducerHost : IDisposable
+internal sealed partial class KafkaProducerHost : IDisposable
 {
+    private readonly KafkaOptions _options;
+    private readonly TimeSpan _publishTimeout;
+    private readonly KafkaMetrics _metrics;
     private readonly ILogger<KafkaProducerHost> _logger;
+    private readonly Lock _gate = new();
+    private IProducer<string?, byte[]> _producer;
+    private volatile bool _failed;
 
-    public KafkaProducerHost(IOptions<KafkaOptions> options, ILogger<KafkaProducerHost> logger)
+    public KafkaProducerHost(IOptions<KafkaOptions> options, IOptions<MessagingOptions> messaging, KafkaMetrics metrics, ILogger<KafkaProducerHost> logger)
     {
+        _options = options.Value;
+        _publishTimeout = messaging.Value.Outbox.PublishTimeout;
+        _metrics = metrics;
         _logger = logger;
-        var config = KafkaClientConfig.Apply(new ProducerConfig
-        {
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            MessageTimeoutMs = (int)options.Value.MessageTimeout.TotalMilliseconds,
-            LingerMs = 2,
-        }, options.Value);
-        Producer = new ProducerBuilder<string?, byte[]>(config)
-            .SetErrorHandler((_, error) => KafkaClientLog.Error(_logger, "producer", error))
-            .SetLogHandler((_, message) => KafkaClientLog.Native(_logger, message))
-            .Build();
+        _producer = Build();
     }
 
-    public IProducer<string?, byte[]> Producer { get; }
+    public IProducer<string?, byte[]> Producer
+    {
+        get
+        {
+            if (!_failed)
+            {
+                return _producer;
+            }
+
+            lock (_gate)
+            {
+                if (_failed)
+                {
+                    var failed = _producer;
+                    _producer = Build();
+                    _failed = false;
+                    _metrics.ProducerRebuilt();
+                    LogRebuilt(_logger);
+                    // Off the caller's path: disposing waits for librdkafka's threads, and the old producer has nothing left to deliver.
+                    _ = Task.Run(failed.Dispose);
+                }
+
+                return _producer;
+            }
+        }
+    }
+
+    private ProducerConfig Config() => KafkaClientConfig.Apply(new ProducerConfig
+    {
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        MessageTimeoutMs = (int)_options.MessageTimeout.TotalMilliseconds,
+        LingerMs = 2,
+        // A topic missing from the metadata fails its records with "unknown topic" after this long. Within the relay's
+        // publish timeout, that failure reaches the relay as a refusal (it parks the row) instead of as a timeout.
+        TopicMetadataPropagationMaxMs = (int)Math.Clamp(_publishTimeout.TotalMilliseconds / 2, 1, 30_000),
+    }, _options);
+
+    private IProducer<string?, byte[]> Build()
+    {
+        IProducer<string?, byte[]>? built = null;
+        built = new ProducerBuilder<string?, byte[]>(Config())
+            .SetErrorHandler((_, error) =>
+            {
+                KafkaClientLog.Error(_logger, "producer", error);
+                // Only the producer in use is replaced; a late report of one already replaced changes nothing.
+                if (error.IsFatal && ReferenceEquals(built, _producer))
+                {
+                    _failed = true;
+                }
+            })
+            .SetLogHandler((_, message) => KafkaClientLog.Native(_logger, message))
+            .Build();
+        return built;
+    }
 
     public void Dispose()
     {
         // Records still queued were not confirmed, so their outbox rows are still pending: nothing is lost here.
-        Producer.Flush(TimeSpan.FromSeconds(5));
-        Producer.Dispose();
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer replaced after a fatal error; its unconfirmed records are sent again from the outbox")]
+    private static partial void LogRebuilt(ILogger logger);
 }

@@ -28,13 +28,21 @@ internal sealed class KafkaPublisher(KafkaProducerHost producer, KafkaTopics top
             headers.Add(KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(traceParent));
         }
 
-        // A ProduceException (broker down, timeout) propagates: the relay keeps the row pending and retries it.
-        await producer.Producer.ProduceAsync(topic, new Message<string?, byte[]>
+        try
         {
-            Key = message.PartitionKey,
-            Value = Encoding.UTF8.GetBytes(message.Body),
-            Headers = headers,
-            Timestamp = new Timestamp(message.CreatedAt),
-        }, cancellationToken);
+            await producer.Producer.ProduceAsync(topic, new Message<string?, byte[]>
+            {
+                Key = message.PartitionKey,
+                Value = Encoding.UTF8.GetBytes(message.Body),
+                Headers = headers,
+                Timestamp = new Timestamp(message.CreatedAt),
+            }, cancellationToken);
+        }
+        catch (ProduceException<string?, byte[]> exception) when (KafkaPublishFailures.IsRefusal(exception.Error.Code))
+        {
+            throw new PublishRefusedException($"Kafka refused the record for topic {topic}: {exception.Error.Code} {exception.Error.Reason}", exception);
+        }
+
+        // Any other failure (cluster unreachable, delivery timeout) propagates as it is: the relay retries the row, without limit.
     }
 }

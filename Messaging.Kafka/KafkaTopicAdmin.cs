@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Kafka;
 
-/// <summary>Creates missing topics where the broker allows it, once per topic and process.</summary>
-internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, ILogger<KafkaTopicAdmin> logger) : IDisposable
+/// <summary>Creates missing topics where the broker allows it, once per topic and process, as <see cref="KafkaTopics.Specification"/> says.</summary>
+internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, KafkaTopics topicNames, ILogger<KafkaTopicAdmin> logger) : IDisposable
 {
     private readonly KafkaOptions _options = options.Value;
     private readonly HashSet<string> _ensured = [];
@@ -75,7 +75,7 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, IL
         try
         {
             await _admin.Value.CreateTopicsAsync(
-                topics.Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor }),
+                topics.Select(topicNames.Specification),
                 new CreateTopicsOptions { RequestTimeout = _options.AdminTimeout, OperationTimeout = _options.AdminTimeout });
             LogCreated(logger, string.Join(", ", topics), _options.Partitions, _options.ReplicationFactor);
         }

@@ -6,20 +6,23 @@ using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// <c>Messaging:Transport=Kafka</c>: the relay publishes to a topic per event type, keyed by partition key, and a
+/// <c>Messaging:Transport=Kafka</c>: the relay publishes to a topic per event type (or the topic of its
+/// <see cref="Routes">route</see>), keyed by partition key, and a
 /// consumer-group member feeds the records to the service's MassTransit consumers through the mediator, whose pipe
 /// carries the same inbox and retries as a RabbitMQ receive endpoint. Settings: <c>Messaging:Kafka</c>.
 /// </summary>
 public sealed class KafkaTransport : IMessagingTransport
 {
     public string Name => "Kafka";
+
+    /// <summary>Message types that share a topic instead of one each, as the system composing this transport declares.</summary>
+    public IReadOnlyList<KafkaTopicRoute> Routes { get; init; } = [];
 
     /// <summary>
     /// Records reach the consumers through the mediator. An in-memory bus without endpoints stays so that IBus, its
@@ -63,19 +66,28 @@ public sealed class KafkaTransport : IMessagingTransport
             {
                 kafka.GroupId ??= options.ServiceName;
                 kafka.ClientId ??= $"{options.ServiceName}-{Environment.MachineName}";
+                // Stable across restarts of this instance: what static membership needs to hand its partitions back at once.
+                kafka.GroupInstanceId ??= $"{options.ServiceName}-{Environment.MachineName}";
             });
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
-        services.AddSingleton<KafkaTopics>();
+        services.AddSingleton(provider => new KafkaTopics(provider.GetRequiredService<IOptions<KafkaOptions>>(), Routes));
         services.AddSingleton(provider => new KafkaSubscriptions(consumerTypes, provider.GetRequiredService<KafkaTopics>()));
         services.AddSingleton<KafkaProducerHost>();
         services.AddSingleton<KafkaTopicAdmin>();
         services.AddSingleton<KafkaDeadLetterWriter>();
         services.AddSingleton<KafkaRecordHandler>();
         services.AddSingleton<KafkaConsumerLag>();
+        services.AddSingleton<KafkaMetrics>();
+        services.AddSingleton<KafkaDeadLetterWrites>();
+        services.AddSingleton<KafkaConsumerState>();
         services.AddSingleton<ITransportPublisher, KafkaPublisher>();
         services.AddSingleton<IDeadLetters, KafkaDeadLetterReader>();
         services.AddHostedService<KafkaConsumerService>();
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded, tags: ["ready"]);
+        // In /health, not readiness: while the cluster is away the service still takes writes into its outbox.
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>("kafka", tags: [MessagingHealthChecks.Tag])
+            .AddCheck<KafkaConsumerHealthCheck>("kafka-consumer", tags: [MessagingHealthChecks.Tag])
+            .AddCheck<KafkaDeadLetterHealthCheck>("kafka-dead-letters", tags: [MessagingHealthChecks.Tag]);
     }
 
     private static NotSupportedException OnlyThroughTheOutbox() =>

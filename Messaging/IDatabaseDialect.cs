@@ -17,6 +17,9 @@ public interface IDatabaseDialect
     /// <summary>True when retrying later may succeed: the database was unreachable, restarting, failing over or overloaded.</summary>
     bool IsTransient(Exception exception);
 
+    /// <summary>The most connections the provider's pool opens for <paramref name="connectionString"/>; null when pooling is off.</summary>
+    int? ConnectionPoolSize(string connectionString);
+
     /// <summary>True when <paramref name="exception"/> (or its inner exception) is a unique violation of the named constraint or index (of any, when null).</summary>
     bool IsUniqueViolation(Exception exception, string? constraintName = null);
 }

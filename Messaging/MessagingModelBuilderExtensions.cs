@@ -19,9 +19,20 @@ public static class MessagingModelBuilderExtensions
             outbox.Property(m => m.PartitionKey).HasMaxLength(200);
             outbox.Property(m => m.TraceParent).HasMaxLength(100);
             outbox.Property(m => m.LastError).HasMaxLength(2000);
-            // The relay's claim scans undispatched rows in sequence order; the order guard looks up a key's rows.
+            outbox.Property(m => m.DiscardReason).HasMaxLength(OutboxMessage.DiscardReasonMaxLength);
+
+            // Partial indexes, so that the relay's lookups cost the same however many dispatched rows the retention keeps:
+            // an index on (DispatchedAt, Sequence) does not give PostgreSQL the pending rows in Sequence order, it walks
+            // the primary key past every dispatched row instead. The filters are standard SQL (double-quoted names),
+            // which SQL Server reads as such with QUOTED_IDENTIFIER ON, the setting a filtered index requires anyway.
+            // The claim: rows the relay may publish, oldest first (also the oldest-pending lookup of the status).
+            outbox.HasIndex(m => m.Sequence, "IX_OutboxMessages_Claimable").HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+            // The order guard: a key's rows that have not left the outbox, parked ones included since they hold their key.
+            outbox.HasIndex(m => new { m.PartitionKey, m.Sequence }, "IX_OutboxMessages_PendingByKey").HasFilter("\"DispatchedAt\" IS NULL");
+            // Parked rows, and discarded ones until their retention: few, listed by operators.
+            outbox.HasIndex(m => m.Sequence, "IX_OutboxMessages_Parked").HasFilter("\"ParkedAt\" IS NOT NULL");
+            // Cleanup and the count of dispatched rows: by dispatch time.
             outbox.HasIndex(m => new { m.DispatchedAt, m.Sequence });
-            outbox.HasIndex(m => new { m.PartitionKey, m.Sequence });
         });
 
         modelBuilder.Entity<InboxMessage>(inbox =>

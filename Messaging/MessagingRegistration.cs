@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ namespace ConcertBooking.Messaging;
 
 public static class MessagingRegistration
 {
+    private const string ReplacedBusCheck = "masstransit-bus";
+
     /// <summary>
     /// The outbox, its relay, the inbox in front of every consumer, housekeeping and diagnostics, on the transport of
     /// <paramref name="transports"/> that <c>Messaging:Transport</c> names.
@@ -40,34 +43,71 @@ public static class MessagingRegistration
         services.TryAddSingleton<MessagingMetrics>();
         services.TryAddSingleton<RecentActivity>();
         services.TryAddSingleton<ReceiveEndpoints>();
-        services.AddOutbox<TDbContext>(options.Outbox);
+        services.AddOutbox<TDbContext>();
         services.AddHousekeeping<TDbContext>();
         services.AddSingleton<IOutboxStatusReader, OutboxStatusReader<TDbContext>>();
-        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
+        services.AddSingleton<IParkedOutboxMessages, ParkedOutboxMessages<TDbContext>>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: [MessagingHealthChecks.Tag]);
+        services.AddHealthCheckGauge();
+        services.AddConsumerConcurrencyLimit<TDbContext>();
 
         services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(options.ServiceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddInboxAndRetries<TDbContext>(options.Consumers);
+            bus.ConfigureHealthCheckOptions(health => health.Name = ReplacedBusCheck);
             transport.ConfigureBus(bus, options);
         });
+        // MassTransit registers its bus check for readiness ("ready" tag), and calls a broker outage Degraded; here
+        // readiness means the database answers, and a broker outage is Unhealthy in /health, so the bus check is ours.
+        services.PostConfigure<HealthCheckServiceOptions>(health =>
+        {
+            foreach (var replaced in health.Registrations.Where(r => r.Name == ReplacedBusCheck).ToList())
+            {
+                health.Registrations.Remove(replaced);
+            }
+        });
+        services.AddHealthChecks().AddCheck<BusHealthCheck>(MessagingHealthChecks.Bus, tags: [MessagingHealthChecks.Tag]);
         transport.AddServices<TDbContext>(builder, options);
+
+        // Hosted services stop in the reverse order of their registration: registered after the bus (AddMassTransit) and
+        // the transport's own, the relay stops first, so a publish under way at shutdown still finds a running bus.
+        if (options.Outbox.RelayEnabled)
+        {
+            services.AddHostedService<OutboxRelay<TDbContext>>();
+        }
+
         return builder;
     }
 
-    /// <summary>The outbox, its commit wake-up (an EF Core interceptor the service's DbContext picks up) and its relay.</summary>
-    private static void AddOutbox<TDbContext>(this IServiceCollection services, OutboxOptions options)
+    /// <summary>The outbox and its commit wake-up (an EF Core interceptor the service's DbContext picks up); the relay comes after the bus.</summary>
+    private static void AddOutbox<TDbContext>(this IServiceCollection services)
         where TDbContext : DbContext
     {
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
-        if (options.RelayEnabled)
+    }
+
+    /// <summary>Bounds the consumers' transactions below the connection pool, before the bus and any transport consumer start.</summary>
+    private static void AddConsumerConcurrencyLimit<TDbContext>(this IServiceCollection services)
+        where TDbContext : DbContext
+    {
+        services.TryAddSingleton<ConsumerConcurrency>();
+        services.AddHostedService<ConsumerConcurrencyLimit<TDbContext>>();
+    }
+
+    /// <summary>Every health check's status as a gauge, sampled in the background so that a scrape never runs a check.</summary>
+    private static void AddHealthCheckGauge(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthCheckGauge>());
+        services.Configure<HealthCheckPublisherOptions>(publisher =>
         {
-            services.AddHostedService<OutboxRelay<TDbContext>>();
-        }
+            publisher.Delay = TimeSpan.FromSeconds(2);
+            publisher.Period = TimeSpan.FromSeconds(10);
+        });
     }
 
     private static void AddHousekeeping<TDbContext>(this IServiceCollection services)

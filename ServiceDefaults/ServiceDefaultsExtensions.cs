@@ -1,3 +1,4 @@
+using ConcertBooking.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -5,12 +6,16 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace ConcertBooking.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>The tag of the checks <c>/health/ready</c> runs: only what this instance needs to serve its API (its database).</summary>
+    public const string ReadyTag = "ready";
+
     /// <summary>Problem details for every error, OpenAPI, health checks, telemetry: the plumbing every service shares.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -18,6 +23,15 @@ public static class ServiceDefaultsExtensions
         // Binding failures (malformed JSON) reach the exception handler, which answers 400 with details.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddValidatedOptions<HttpLimitsOptions, HttpLimitsOptionsValidator>(HttpLimitsOptions.SectionName);
+        // A property given twice is refused rather than letting the last one win (a proxy or a log that reads the
+        // first would see another request than the service does), and a number is a JSON number, not a string.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IOptions<HttpLimitsOptions>>((json, limits) =>
+        {
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();
@@ -28,7 +42,10 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // After the two above, so a 401 or 403 of the authentication and authorization middleware is a problem
+        // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<RequestCharsetMiddleware>();
+        // After the above, so a 401 or 403 of the authentication and authorization middleware is a problem
         // document too (left to themselves, they would run first and answer with an empty body).
         app.UseAuthentication();
         app.UseAuthorization();
@@ -38,20 +55,17 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
 
-        // Live: the process answers. Ready: it can do its work (database, broker, relay).
+        // Live: the process answers. Ready: this instance can serve its API, which needs its database and nothing else;
+        // a broker outage or an outbox backlog keeps it in rotation (writes go on into the outbox, which is what the outbox
+        // is for) and shows in /health instead, where people and alerting look, with every check's status and reason.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains("ready"),
-            // Degraded (the bus reconnecting, say) is not ready to take traffic either.
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
+            Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         }).AllowAnonymous();
+        // Not for load balancers: 503 when any check is unhealthy (a broker outage), 200 when healthy or degraded.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         return app;
     }
 

@@ -14,6 +14,22 @@ public sealed record ProcessSystemOptions
 
     public ServiceProcessOptions Processes { get; init; } = new();
 
+    /// <summary>The broker the services run on: the local RabbitMQ, or Kafka in a dev broker process of the system's own.</summary>
+    public TestTransport Transport { get; init; } = TestTransport.RabbitMq;
+
+    /// <summary>
+    /// On RabbitMQ, every service's AMQP connection goes through a <see cref="TcpProxy"/> of the system's own, so that
+    /// <see cref="ProcessSystem.BrokerDownAsync"/> takes the broker away from these services only, never from anyone
+    /// else using the machine's broker. Kafka needs no proxy: the dev broker is the system's own.
+    /// </summary>
+    public bool BrokerBehindProxy { get; init; }
+
+    /// <summary>
+    /// Settings every service gets on Kafka, before <see cref="CommonSettings"/>: by default the short timings of
+    /// <see cref="KafkaTestSettings"/> (a killed consumer's partitions move in seconds); empty to run as deployed.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> KafkaSettings { get; init; } = KafkaTestSettings.Timings();
+
     /// <summary>Begins the name of the system's RabbitMQ virtual host, to say whose it is.</summary>
     public string VirtualHostPrefix { get; init; } = "cb-test";
 }

@@ -43,32 +43,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the process and waits until it answers ready; throws if it exits first or is not ready in time.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var root = RepositoryRoot.Find();
-        var dll = Path.Combine(root, _project, "bin", RepositoryRoot.BuildConfiguration(), "net10.0", $"{_project}.dll");
-        if (!File.Exists(dll))
+        _process = BuiltProgram.Start(_project, _logPath, start =>
         {
-            throw new FileNotFoundException($"{dll} is not built: build the solution first (make build).", dll);
-        }
-
-
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.Combine(root, _project), RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = _options.EnvironmentName;
-        start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
-        start.Environment["Urls"] = BaseAddress.ToString(); // appsettings.json names the make-up port
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in _environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        _process = Process.Start(start)!;
-        // Both pipes are drained even when nothing is kept: a child blocked on a full pipe would hang.
-        var log = _logPath is null ? TextWriter.Null : new StreamWriter(_logPath, append: true) { AutoFlush = true };
-        _process.OutputDataReceived += (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
-        _process.ErrorDataReceived += (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = _options.EnvironmentName;
+            start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
+            start.Environment["Urls"] = BaseAddress.ToString(); // appsettings.json names the make-up port
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            foreach (var (key, value) in _environment)
+            {
+                start.Environment[key] = value;
+            }
+        });
 
         using var client = CreateClient();
         await Poll.UntilAsync(async () =>

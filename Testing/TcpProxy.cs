@@ -75,9 +75,16 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Closes with RST, as a dead network path looks to the peer, rather than a polite FIN.</summary>
     private static void Reset(TcpClient client)
     {
-        if (client.Client is { } socket)
+        try
         {
-            socket.LingerState = new LingerOption(true, 0);
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed: resetting one side of a pair ends its forwarding, which closes the other side at once.
         }
 
         client.Close();
@@ -105,6 +112,13 @@ public sealed class TcpProxy : IAsyncDisposable
         }
         finally
         {
+            // Forgotten once closed, so that the list holds only live connections.
+            lock (_open)
+            {
+                _open.Remove(inbound);
+                _open.Remove(outbound);
+            }
+
             inbound.Close();
             outbound.Close();
         }

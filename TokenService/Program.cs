@@ -12,7 +12,11 @@ builder.AddServiceDefaults();
 builder.AddServiceAuthentication();
 builder.AddServiceDatabase<TokenDbContext, PostgresTokenDbContext, SqlServerTokenDbContext>();
 builder.AddUserReplica<TokenDbContext>();
-builder.AddMessaging<TokenDbContext>(bus => bus.AddUserReplicaConsumers());
+builder.AddMessaging<TokenDbContext>(bus =>
+{
+    bus.AddUserReplicaConsumers();
+    bus.AddQueueConsumers();
+});
 builder.AddQueueDomain();
 
 var app = builder.Build();

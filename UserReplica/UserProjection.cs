@@ -5,42 +5,41 @@ namespace ConcertBooking.UserReplica;
 
 /// <summary>
 /// Applies a user event to the replica only when it is newer than what the replica holds, so duplicates,
-/// reordering and replays all converge to the newest state. Changes are staged; the inbox commits them.
+/// reordering and replays all converge to the newest state. A deletion leaves a tombstone with the id and the
+/// version only: the name and email are cleared. Changes are staged; the inbox commits them.
 /// </summary>
 public sealed partial class UserProjection(
     IUserReplicaStore store, ReplicationMetrics metrics, TimeProvider timeProvider, ILogger<UserProjection> logger)
 {
-    public async Task ApplyAsync(IUserEvent change, bool deleted, CancellationToken cancellationToken)
+    /// <summary>UserCreated and UserUpdated: the user's whole state at the event's version.</summary>
+    public Task ApplyAsync(IUserStateEvent change, CancellationToken cancellationToken) =>
+        ApplyAsync(change, change.Name, change.Email, cancellationToken);
+
+    /// <summary>UserDeleted: a tombstone, so a late or replayed older event cannot bring the user back.</summary>
+    public Task ApplyDeletedAsync(UserDeleted change, CancellationToken cancellationToken) =>
+        ApplyAsync(change, name: null, email: null, cancellationToken);
+
+    /// <param name="name">Null, with <paramref name="email"/>, for a deletion: a tombstone keeps neither.</param>
+    private async Task ApplyAsync(IUserEvent change, string? name, string? email, CancellationToken cancellationToken)
     {
         var user = await store.Users.FindAsync([change.UserId], cancellationToken);
         var now = timeProvider.GetUtcNow();
         if (user is null)
         {
             // Also when an update overtakes its create: the event carries the whole state.
-            store.Users.Add(new ReplicatedUser
-            {
-                Id = change.UserId,
-                Name = change.Name,
-                Email = change.Email,
-                Version = change.Version,
-                IsDeleted = deleted,
-                ChangedAt = change.OccurredAt,
-                ReplicatedAt = now,
-            });
-            metrics.Applied(change.GetType().Name, now - change.OccurredAt);
-            return;
+            user = new ReplicatedUser { Id = change.UserId };
+            store.Users.Add(user);
         }
-
-        if (change.Version <= user.Version)
+        else if (change.Version <= user.Version)
         {
             LogStale(logger, change.GetType().Name, change.UserId, change.Version, user.Version);
             return;
         }
 
-        user.Name = change.Name;
-        user.Email = change.Email;
+        user.Name = name;
+        user.Email = email;
         user.Version = change.Version;
-        user.IsDeleted = deleted;
+        user.IsDeleted = change is UserDeleted;
         user.ChangedAt = change.OccurredAt;
         user.ReplicatedAt = now;
         metrics.Applied(change.GetType().Name, now - change.OccurredAt);

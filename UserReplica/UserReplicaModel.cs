@@ -11,6 +11,7 @@ public static class UserReplicaModel
             user.ToTable("Users");
             user.HasKey(u => u.Id);
             user.Property(u => u.Id).ValueGeneratedNever();
+            // Nullable: a tombstone keeps neither.
             user.Property(u => u.Name).HasMaxLength(100);
             user.Property(u => u.Email).HasMaxLength(254);
             user.Property(u => u.Version).IsConcurrencyToken();

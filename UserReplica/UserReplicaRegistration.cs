@@ -60,7 +60,8 @@ public static class UserReplicaRegistration
                 detail: $"User {id} is not in this service's replica (unknown, or not replicated yet)."),
             { IsDeleted: true } => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Deleted user",
                 detail: $"User {id} was deleted (replica version {user.Version})."),
-            _ => TypedResults.Ok(new ReplicatedUserResponse(user.Id, user.Name, user.Email, user.Version, user.ChangedAt, user.ReplicatedAt)),
+            // Only a tombstone lacks the name and email.
+            _ => TypedResults.Ok(new ReplicatedUserResponse(user.Id, user.Name!, user.Email!, user.Version, user.ChangedAt, user.ReplicatedAt)),
         };
     }
 }

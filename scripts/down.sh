@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make down`: stop the services started by `make up` (SIGTERM, then SIGKILL
-# after a deadline) and remove their pid files.
+# after a deadline) and remove their pid files; then the Kafka dev broker of
+# `make up TRANSPORT=kafka`, if it runs (its records are gone with it).
 # With INFRA=1 also stop RabbitMQ and the PostgreSQL 15/main cluster.
 set -euo pipefail
 LOG_TAG="down"
@@ -42,6 +43,9 @@ stop_service() {
 for svc in "${SERVICES[@]}"; do
   stop_service "$svc"
 done
+# After the services, so that they leave their consumer groups while it still answers.
+stop_service "$DEV_BROKER"
+rm -f "$RUN_DIR/transport"
 
 case "$INFRA" in
   1|true|yes) ;;

@@ -6,6 +6,8 @@
 #     and a role concertbooking/concertbooking (LOGIN CREATEDB).
 # Installs missing packages with apt, starts what is not running, and is
 # idempotent: when everything is already up it only checks and returns.
+# Arguments name a part of it: `infra.sh postgres` (make up TRANSPORT=kafka,
+# whose broker is a process of the project's own) ensures PostgreSQL only.
 set -euo pipefail
 LOG_TAG="infra"
 # shellcheck source=scripts/lib.sh
@@ -31,7 +33,9 @@ export PGCONNECT_TIMEOUT=5
 # ---------------------------------------------------------------- packages --
 ensure_packages() {
   local missing=()
-  command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  if [[ " $* " == *" rabbitmq "* ]]; then
+    command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  fi
   if ! command -v pg_ctlcluster >/dev/null 2>&1 \
      || [[ ! -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]]; then
     missing+=(postgresql "postgresql-$PG_VERSION")
@@ -42,7 +46,9 @@ ensure_packages() {
     log "installing missing packages: ${missing[*]}"
     apt_install "${missing[@]}"
   fi
-  command -v rabbitmq-server >/dev/null 2>&1 || die "rabbitmq-server still missing after apt-get install"
+  if [[ " $* " == *" rabbitmq "* ]]; then
+    command -v rabbitmq-server >/dev/null 2>&1 || die "rabbitmq-server still missing after apt-get install"
+  fi
   [[ -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]] \
     || die "PostgreSQL $PG_VERSION server binaries still missing after apt-get install"
 }
@@ -259,9 +265,15 @@ SQL
 
 main() {
   ((EUID == 0)) || die "must run as root (installs packages and manages system services)"
-  ensure_packages
-  ensure_postgres
-  ensure_rabbitmq
+  local parts=("$@") part
+  ((${#parts[@]} > 0)) || parts=(postgres rabbitmq)
+  for part in "${parts[@]}"; do
+    [[ "$part" == postgres || "$part" == rabbitmq ]] || die "unknown part '$part' (postgres, rabbitmq)"
+  done
+  ensure_packages "${parts[@]}"
+  for part in "${parts[@]}"; do
+    "ensure_$part"
+  done
 }
 
 main "$@"

@@ -11,6 +11,12 @@ SOLUTION="ConcertBooking.sln"
 RUN_DIR="$REPO_ROOT/.run"
 LOG_DIR="$RUN_DIR/logs"
 
+# The Kafka dev broker (make up TRANSPORT=kafka): its project folder, and the
+# state directory where it writes its bootstrap address and control URL once ready.
+DEV_BROKER=KafkaDevBroker
+DEV_BROKER_PROJECT=Tools/KafkaDevBroker
+DEV_BROKER_STATE="$RUN_DIR/kafka"
+
 # Service name -> port (ordered list, so loops are deterministic).
 SERVICES=(UserService ConcertService PaymentService TokenService)
 declare -A SERVICE_PORTS=(
@@ -117,13 +123,14 @@ service_pid() {
   printf '%s\n' "$pid"
 }
 
-# service_dll NAME: path of the built service assembly (Release), or fails.
+# service_dll NAME [PROJECT_DIR]: path of the built assembly (Release) of the
+# project in PROJECT_DIR (default: NAME), or fails.
 # Supports the classic layout and the .NET 8+ artifacts layout
 # (UseArtifactsOutput), in case Directory.Build.props switches to it.
 service_dll() {
-  local name="$1" candidate
+  local name="$1" dir="${2:-$1}" candidate
   for candidate in \
-    "$REPO_ROOT/$name/bin/Release/net10.0/$name.dll" \
+    "$REPO_ROOT/$dir/bin/Release/net10.0/$name.dll" \
     "$REPO_ROOT/artifacts/bin/$name/release/$name.dll" \
     "$REPO_ROOT/artifacts/bin/$name/release_net10.0/$name.dll"; do
     if [[ -f "$candidate" ]]; then
@@ -132,4 +139,19 @@ service_dll() {
     fi
   done
   return 1
+}
+
+# spawn_detached PIDFILE LOGFILE DIR DLL [ARGS...]: run `dotnet DLL ARGS` in
+# DIR in the background, in a new session (setsid) with no stdin, so it
+# outlives make and the terminal. The inner shell writes its own pid, then
+# execs dotnet in place (same pid). The caller's exported environment is passed on.
+spawn_detached() {
+  local pidfile="$1" logfile="$2" dir="$3"
+  shift 3
+  (
+    cd "$dir"
+    # shellcheck disable=SC2016  # $$ and $1 expand in the inner shell
+    setsid nohup bash -c 'echo $$ >"$1"; shift; exec dotnet "$@"' \
+      _ "$pidfile" "$@" </dev/null >"$logfile" 2>&1 &
+  )
 }

@@ -1,20 +1,31 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Database;
+using ConcertBooking.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.ConcertService.Concerts;
 
 /// <summary>
 /// Adds a configured demo concert and any of its seats that are missing. Idempotent: existing seats keep their
-/// state and price.
+/// state and price. The concert's <see cref="Contracts.ConcertScheduled"/> is written to the outbox in the same
+/// transaction: for a new concert with its rows, for an existing one as an announcement at its current version, so
+/// that a service whose replica missed it (it started later, or lost its data) learns it at ConcertService's next start.
 /// </summary>
-public sealed class SeedDemoConcert(ConcertDbContext db)
+public sealed class SeedDemoConcert(ConcertDbContext db, IOutbox outbox, TimeProvider time)
 {
     public async Task<SeedDemoConcertResult> SeedAsync(DemoConcert demo, CancellationToken cancellationToken)
     {
-        if (!await db.Concerts.AnyAsync(c => c.Id == demo.Id, cancellationToken))
+        var now = time.GetUtcNow();
+        var concert = await db.Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == demo.Id, cancellationToken);
+        if (concert is null)
         {
-            db.Concerts.Add(new Concert { Id = demo.Id, Name = demo.Name, Venue = demo.Venue, StartsAt = demo.StartsAt });
+            (concert, var scheduled) = Concert.Schedule(demo.Id, demo.Name, demo.Venue, demo.StartsAt, now);
+            db.Concerts.Add(concert);
+            outbox.Add(scheduled, partitionKey: concert.Id.ToString());
+        }
+        else
+        {
+            outbox.Add(concert.Announce(now), partitionKey: concert.Id.ToString());
         }
 
         var existing = (await db.Seats.Where(s => s.ConcertId == demo.Id).Select(s => s.Label).ToListAsync(cancellationToken)).ToHashSet();

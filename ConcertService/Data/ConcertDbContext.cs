@@ -26,6 +26,7 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.AddUserReplica();
+        modelBuilder.AddPaymentFailures();
         modelBuilder.Entity<Concert>(concert =>
         {
             concert.ToTable("Concerts");

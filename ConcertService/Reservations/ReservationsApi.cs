@@ -51,12 +51,15 @@ public static class ReservationsApi
         HoldSeatResult.UnknownSeat => Problem(StatusCodes.Status404NotFound, "Unknown seat", $"There is no seat {seatId}."),
         HoldSeatResult.NoEntryPass => Problem(StatusCodes.Status401Unauthorized, "Entry pass required",
             $"Send the entry pass of your admitted queue token in the {EntryPassHeader} header."),
+        // A pass that cannot be read is as good as none: 401. One that can, but is refused, is 403.
+        HoldSeatResult.EntryPassRefused(EntryPassVerdict.Malformed) => Problem(StatusCodes.Status401Unauthorized, "Invalid entry pass",
+            $"The entry pass in the {EntryPassHeader} header could not be read; send the pass of your admitted queue token as it was issued."),
         HoldSeatResult.EntryPassRefused(var verdict) => Problem(StatusCodes.Status403Forbidden, "Invalid entry pass", verdict switch
         {
             EntryPassVerdict.Expired => "The entry pass has expired; enter the waiting queue again.",
             EntryPassVerdict.WrongUser => "The entry pass was issued to another user.",
             EntryPassVerdict.WrongConcert => "The entry pass is for another concert.",
-            _ => "The entry pass is malformed or its signature does not match.",
+            _ => "The entry pass's signature does not match.",
         }),
         HoldSeatResult.SeatTaken(var label) => Problem(StatusCodes.Status409Conflict, "Seat not available", $"Seat {label} is already held or sold."),
         HoldSeatResult.EntryPassOutlivesHold(var holdTime) => Problem(StatusCodes.Status403Forbidden, "Entry pass outlives a hold",

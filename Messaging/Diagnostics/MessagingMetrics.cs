@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ConcertBooking.Messaging.Operations;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConcertBooking.Messaging.Diagnostics;
 
@@ -16,6 +17,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _inboxDuplicates;
     private readonly Counter<long> _consumed;
     private readonly Histogram<double> _deliveryLag;
+    private readonly Counter<long> _discarded;
 
     public MessagingMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +29,7 @@ public sealed class MessagingMetrics
         _consumed = meter.CreateCounter<long>("inbox.consumed", "{message}", "Messages handled and committed with their inbox entry.");
         _deliveryLag = meter.CreateHistogram<double>("messaging.delivery.lag", "ms",
             "From the message's outbox write to the consumer's commit, for every consumer.", advice: LagBuckets);
+        _discarded = meter.CreateCounter<long>("outbox.discarded", "{message}", "Parked outbox messages an operator discarded: never published.");
         Meter = meter;
     }
 
@@ -44,8 +47,15 @@ public sealed class MessagingMetrics
             "{message}", "Outbox messages not yet confirmed by the broker.");
         Meter.CreateObservableGauge("outbox.oldest_pending_age",
             () => latest() is { } s ? [new Measurement<double>(s.OldestPendingAge?.TotalSeconds ?? 0)] : Array.Empty<Measurement<double>>(),
-            "s", "Age of the oldest undispatched outbox message: grows when the relay is stuck.");
+            "s", "Age of the oldest outbox message the relay may publish (parked ones aside): grows when the relay is stuck.");
+        Meter.CreateObservableGauge("outbox.parked", () => latest() is { } s ? [new Measurement<long>(s.Parked)] : Array.Empty<Measurement<long>>(),
+            "{message}", "Outbox messages the broker refused Outbox:MaxAttempts times, each holding back its key until an operator acts.");
     }
+
+    internal void ObserveHealth(Func<IReadOnlyDictionary<string, HealthStatus>> latest) =>
+        Meter.CreateObservableGauge("health.check.status",
+            () => latest().Select(check => new Measurement<int>((int)check.Value, new KeyValuePair<string, object?>("check", check.Key))),
+            "{status}", "Each health check's latest status: 2 healthy, 1 degraded, 0 unhealthy.");
 
     public void DeliveryLag(string consumer, TimeSpan lag) =>
         _deliveryLag.Record(Math.Max(0, lag.TotalMilliseconds), new KeyValuePair<string, object?>("consumer", consumer));
@@ -59,6 +69,9 @@ public sealed class MessagingMetrics
 
     public void PublishFailed(string messageType) =>
         _publishFailures.Add(1, new KeyValuePair<string, object?>("message_type", messageType));
+
+    public void Discarded(string messageType) =>
+        _discarded.Add(1, new KeyValuePair<string, object?>("message_type", messageType));
 
     public void DuplicateDropped(string consumer) =>
         _inboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", consumer));

@@ -7,7 +7,7 @@ namespace ConcertBooking.Messaging.Housekeeping;
 /// Deletes what a query selects in chunks, each its own short transaction: a day of rows in one statement would hold
 /// its locks for the whole delete, and on SQL Server escalate to a table lock that the relay's READPAST cannot skip.
 /// </summary>
-internal static class BoundedDelete
+public static class BoundedDelete
 {
     /// <summary>Rows per statement: below SQL Server's lock-escalation threshold (about 5,000 locks).</summary>
     public const int ChunkSize = 1000;

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Housekeeping;
 
-/// <summary>Deletes dispatched outbox rows once they are past <see cref="Outbox.OutboxOptions.Retention"/>.</summary>
+/// <summary>
+/// Deletes dispatched outbox rows once they are past <see cref="OutboxOptions.Retention"/>, and discarded ones past
+/// <see cref="OutboxOptions.DiscardedRetention"/>.
+/// </summary>
 internal sealed partial class OutboxCleanup<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IOptions<MessagingOptions> options,
@@ -18,9 +21,16 @@ internal sealed partial class OutboxCleanup<TDbContext>(
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var dispatchedBefore = Time.GetUtcNow() - options.Value.Outbox.Retention;
+        var now = Time.GetUtcNow();
+        var dispatchedBefore = now - options.Value.Outbox.Retention;
+        // In dispatch-time order, the order of the index that finds them: each chunk reads its rows and no others.
         var deleted = await BoundedDelete.RunAsync<TDbContext, OutboxMessage>(scopeFactory, db => db.Set<OutboxMessage>()
-            .Where(m => m.DispatchedAt != null && m.DispatchedAt < dispatchedBefore)
+            .Where(m => m.DispatchedAt != null && m.DispatchedAt < dispatchedBefore && m.DiscardedAt == null)
+            .OrderBy(m => m.DispatchedAt), cancellationToken);
+        // Discarded rows are the audit trail of what an operator gave up on: kept longer. They stay in the parked index.
+        var discardedBefore = now - options.Value.Outbox.DiscardedRetention;
+        deleted += await BoundedDelete.RunAsync<TDbContext, OutboxMessage>(scopeFactory, db => db.Set<OutboxMessage>()
+            .Where(m => m.ParkedAt != null && m.DiscardedAt != null && m.DiscardedAt < discardedBefore)
             .OrderBy(m => m.Sequence), cancellationToken);
         if (deleted > 0)
         {
@@ -28,6 +38,6 @@ internal sealed partial class OutboxCleanup<TDbContext>(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Rows} dispatched outbox rows past retention")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Rows} dispatched or discarded outbox rows past retention")]
     private static partial void LogDeleted(ILogger logger, int rows);
 }

@@ -27,6 +27,7 @@ public static class ConsumerPipeline
         bus.TryAddSingleton<MessagingMetrics>();
         bus.TryAddSingleton<RecentActivity>();
         bus.TryAddSingleton<ReceiveEndpoints>();
+        bus.TryAddSingleton<ConsumerConcurrency>();
         bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
         {
             context.GetService<ReceiveEndpoints>()?.Add(queue);

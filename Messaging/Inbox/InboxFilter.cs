@@ -42,6 +42,8 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
             ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} without a MessageId cannot be deduplicated.");
         var cancellationToken = context.CancellationToken;
 
+        // A slot before the connection: consumers beyond the process-wide limit wait here, holding no connection.
+        using var slot = await services.GetRequiredService<ConsumerConcurrency>().EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Set<InboxMessage>().Add(new InboxMessage { MessageId = messageId, Consumer = ConsumerName, ReceivedAt = time.GetUtcNow() });
         try

@@ -1,8 +1,10 @@
 using ConcertBooking.Messaging.Diagnostics;
+using ConcertBooking.Messaging.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Operations;
@@ -13,7 +15,17 @@ public static class MessagingOps
     public static RouteGroupBuilder MapMessagingOps(this RouteGroupBuilder ops)
     {
         ops.MapGet("/outbox", (IOutboxStatusReader outbox, CancellationToken ct) => outbox.ReadAsync(ct))
-            .WithSummary("Pending and failing outbox messages.");
+            .WithSummary("Pending, failing and parked outbox messages.");
+        ops.MapGet("/outbox/parked", (IParkedOutboxMessages parked, CancellationToken ct, int max = 100) =>
+                parked.ListAsync(Math.Clamp(max, 1, 1000), ct))
+            .WithSummary("Outbox messages the broker kept refusing, oldest first: each holds back its key's later events.");
+        ops.MapPost("/outbox/parked/retry", async (IParkedOutboxMessages parked, CancellationToken ct) =>
+                TypedResults.Ok(new ParkedResult(await parked.RetryAsync(null, ct))))
+            .WithSummary("Hand every parked outbox message back to the relay, attempts counted anew (say, once the missing consumer runs).");
+        ops.MapPost("/outbox/parked/{messageId:guid}/retry", RetryParked)
+            .WithSummary("Hand one parked outbox message back to the relay, attempts counted anew.");
+        ops.MapPost("/outbox/parked/{messageId:guid}/discard", DiscardParked)
+            .WithSummary("Give up on a parked outbox message: kept with the reason, never published, its key's later events released.");
         ops.MapGet("/dead-letters", (IDeadLetters deadLetters, CancellationToken ct, int max = 100) =>
                 deadLetters.ListAsync(Math.Clamp(max, 1, 1000), ct))
             .WithSummary("Messages that failed every retry, with the reason.");
@@ -26,7 +38,7 @@ public static class MessagingOps
         // The page alone holds no data: it asks for the key and sends it in the header of its status.json requests.
         ops.MapGet("/status", () => TypedResults.Content(StatusPage.Html, "text/html; charset=utf-8"))
             .AllowAnonymous()
-            .WithSummary("A live status page (backlog, delivery lag, recent failures) that asks for the operations key and keeps it in the tab's session.");
+            .WithSummary("A live status page (health of the database and broker, backlog, parked messages, delivery lag, recent failures) that asks for the operations key and keeps it in the tab's session.");
         return ops;
     }
 
@@ -40,9 +52,34 @@ public static class MessagingOps
                 detail: $"No dead letter with message id {messageId} in this service's error queues.");
     }
 
+    private static async Task<Results<Ok<ParkedResult>, ProblemHttpResult>> RetryParked(
+        Guid messageId, IParkedOutboxMessages parked, CancellationToken cancellationToken) =>
+        await parked.RetryAsync(messageId, cancellationToken) is var retried and > 0
+            ? TypedResults.Ok(new ParkedResult(retried))
+            : NoParkedMessage(messageId);
+
+    private static async Task<Results<Ok<ParkedResult>, ProblemHttpResult>> DiscardParked(
+        Guid messageId, DiscardRequest request, IParkedOutboxMessages parked, CancellationToken cancellationToken)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > OutboxMessage.DiscardReasonMaxLength)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A reason is required",
+                detail: $"Say why the message is given up on (1 to {OutboxMessage.DiscardReasonMaxLength} characters): it is kept with the row.");
+        }
+
+        return await parked.DiscardAsync(messageId, reason, cancellationToken)
+            ? TypedResults.Ok(new ParkedResult(1))
+            : NoParkedMessage(messageId);
+    }
+
+    private static ProblemHttpResult NoParkedMessage(Guid messageId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such parked message",
+            detail: $"No parked outbox message has id {messageId} (it may be pending, published or discarded already).");
+
     private static async Task<ServiceStatus> StatusAsync(
-        IOutboxStatusReader outbox, RecentActivity activity, IDeadLetters deadLetters, IOptions<MessagingOptions> options,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        IOutboxStatusReader outbox, RecentActivity activity, IDeadLetters deadLetters, HealthCheckService health,
+        IOptions<MessagingOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         IReadOnlyList<DeadLetter> letters = [];
         string? deadLettersError = null;
@@ -56,7 +93,10 @@ public static class MessagingOps
             deadLettersError = exception.Message;
         }
 
-        return new ServiceStatus(options.Value.ServiceName, timeProvider.GetUtcNow(), await outbox.ReadAsync(cancellationToken),
-            activity.Lag(), activity.RecentFailures, letters, deadLettersError);
+        // Live, not the gauge's sample: an operator looking at the page wants the broker's state now.
+        var report = await health.CheckHealthAsync(cancellationToken);
+        return new ServiceStatus(options.Value.ServiceName, timeProvider.GetUtcNow(),
+            [.. report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message))],
+            await outbox.ReadAsync(cancellationToken), activity.Lag(), activity.RecentFailures, letters, deadLettersError);
     }
 }

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Operations;
 
 /// <summary>
-/// Not ready while the oldest pending outbox row is older than <see cref="OutboxOptions.StuckAfter"/>: events are
-/// being written but not leaving (broker unreachable, relay stopped or failing), and replicas fall behind.
+/// The outbox in <c>/health</c> (not in readiness: writes go on into the outbox while events cannot leave, which is
+/// what it is for). Unhealthy while the oldest row the relay may publish is older than
+/// <see cref="Outbox.OutboxOptions.StuckAfter"/>: events are written but not leaving (broker unreachable, relay stopped
+/// or failing). Degraded while rows are parked: each holds back its key's later events until an operator acts.
 /// </summary>
 internal sealed class OutboxHealthCheck<TDbContext>(
     IServiceScopeFactory scopeFactory, IOptions<MessagingOptions> options, TimeProvider timeProvider) : IHealthCheck
@@ -22,14 +24,30 @@ internal sealed class OutboxHealthCheck<TDbContext>(
         {
             ["pending"] = status.Pending,
             ["failing"] = status.Failing,
+            ["parked"] = status.Parked,
             ["oldestPendingSeconds"] = status.OldestPendingAge?.TotalSeconds ?? 0,
         };
 
+        var problems = new List<string>();
         var stuckAfter = options.Value.Outbox.StuckAfter;
-        return status.OldestPendingAge is { } age && age > stuckAfter
-            ? HealthCheckResult.Unhealthy(
-                $"The oldest of {status.Pending} pending outbox messages is {age.TotalSeconds:0} s old (limit {stuckAfter.TotalSeconds:0} s); " +
-                $"last error: {status.RecentlyFailing.FirstOrDefault()?.LastError ?? "none recorded"}", data: data)
-            : HealthCheckResult.Healthy($"{status.Pending} pending outbox messages", data);
+        var stuck = status.OldestPendingAge is { } age && age > stuckAfter;
+        if (stuck)
+        {
+            problems.Add($"The oldest of {Count(status.Pending, status)} pending outbox messages is {status.OldestPendingAge!.Value.TotalSeconds:0} s old " +
+                $"(limit {stuckAfter.TotalSeconds:0} s); last error: {status.FailingRows.FirstOrDefault()?.LastError ?? "none recorded"}");
+        }
+
+        if (status.Parked > 0)
+        {
+            problems.Add($"{Count(status.Parked, status)} parked outbox messages hold back their keys' later events until retried or " +
+                $"discarded (/ops/outbox/parked); first: {status.ParkedRows[0].LastError}");
+        }
+
+        var description = problems.Count > 0 ? string.Join(" ", problems) : $"{Count(status.Pending, status)} pending outbox messages";
+        return stuck ? HealthCheckResult.Unhealthy(description, data: data)
+            : status.Parked > 0 ? HealthCheckResult.Degraded(description, data: data)
+            : HealthCheckResult.Healthy(description, data);
     }
+
+    private static string Count(int count, OutboxStatus status) => count >= status.CountCap ? $"{status.CountCap}+" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

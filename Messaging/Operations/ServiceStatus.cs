@@ -6,6 +6,7 @@ namespace ConcertBooking.Messaging.Operations;
 public sealed record ServiceStatus(
     string Service,
     DateTimeOffset At,
+    IReadOnlyList<HealthEntry> Health,
     OutboxStatus Outbox,
     LagSummary DeliveryLagMs,
     IReadOnlyList<RecentFailure> RecentFailures,

@@ -18,7 +18,7 @@ internal static class StatusPage
   h1 { font-size: 1.4rem; margin: 0 0 .2rem; } h2 { font-size: 1.05rem; margin: 1.6rem 0 .5rem; }
   .muted { color: #667; } .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
   .card { background: #fff; border: 1px solid #dde; border-radius: 8px; padding: .8rem 1rem; min-width: 9rem; }
-  .card b { display: block; font-size: 1.5rem; } .bad b { color: #b3261e; } .ok b { color: #1b6e3a; }
+  .card b { display: block; font-size: 1.5rem; } .bad b { color: #b3261e; } .ok b { color: #1b6e3a; } .warn b { color: #8a5a00; }
   table { border-collapse: collapse; background: #fff; width: 100%; }
   td, th { border: 1px solid #dde; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   th { background: #eef0f4; } td.err { font-family: ui-monospace, monospace; font-size: 12px; }
@@ -37,13 +37,18 @@ internal static class StatusPage
 </form>
 <div id="status" hidden>
 <div class="muted">Updated <span id="updated">never</span> · refreshes every 2 s · <button id="forget-key" type="button">Forget the key</button></div>
+<h2>Health (database, broker, outbox)</h2>
+<div class="cards" id="health"></div>
 <h2>Outbox backlog</h2>
 <div class="cards">
   <div class="card" id="card-pending">Pending<b id="pending">–</b></div>
   <div class="card" id="card-oldest">Oldest pending<b id="oldest">–</b></div>
   <div class="card" id="card-failing">Failing<b id="failing">–</b></div>
+  <div class="card" id="card-parked">Parked<b id="parked">–</b></div>
   <div class="card">Dispatched (retained)<b id="dispatched">–</b></div>
 </div>
+<h2>Parked outbox messages (each holds back its key: retry or discard at /ops/outbox/parked)</h2>
+<table><thead><tr><th>Message</th><th>Type</th><th>Attempts</th><th>Last error</th><th>Parked at</th></tr></thead><tbody id="parked-rows"></tbody></table>
 <h2>Delivery lag (ms, outbox write to consumer commit, latest <span id="lag-samples">0</span> messages consumed here)</h2>
 <div class="cards">
   <div class="card">p50<b id="lag-p50">–</b></div>
@@ -95,9 +100,22 @@ async function refresh() {
     if (!response.ok) throw new Error(response.status + " " + response.statusText);
     const s = await response.json();
     text("service", s.service); text("updated", new Date(s.at).toLocaleTimeString());
-    text("pending", s.outbox.pending); text("failing", s.outbox.failing); text("dispatched", s.outbox.dispatchedInRetention);
+    const capped = n => n >= s.outbox.countCap ? s.outbox.countCap + "+" : n;
+    text("pending", capped(s.outbox.pending)); text("failing", capped(s.outbox.failing)); text("parked", capped(s.outbox.parked));
+    text("dispatched", capped(s.outbox.dispatchedInRetention));
     text("oldest", s.outbox.oldestPendingAge ?? "none");
     document.getElementById("card-failing").className = "card " + (s.outbox.failing ? "bad" : "ok");
+    document.getElementById("card-parked").className = "card " + (s.outbox.parked ? "bad" : "ok");
+    const health = document.getElementById("health"); health.replaceChildren();
+    for (const h of s.health) {
+      const card = document.createElement("div");
+      card.className = "card " + (h.status === "Healthy" ? "ok" : h.status === "Degraded" ? "warn" : "bad");
+      card.id = "health-" + h.name; card.title = h.description ?? "";
+      card.append(h.name); const b = document.createElement("b"); b.textContent = h.status; card.append(b);
+      health.append(card);
+    }
+    rows("parked-rows", s.outbox.parkedRows, (tr, p) => { cell(tr, p.messageId); cell(tr, p.messageType); cell(tr, p.attempts);
+      cell(tr, p.lastError, "err"); cell(tr, p.parkedAt); });
     text("lag-samples", s.deliveryLagMs.samples);
     text("lag-p50", ms(s.deliveryLagMs.p50)); text("lag-p95", ms(s.deliveryLagMs.p95));
     text("lag-p99", ms(s.deliveryLagMs.p99)); text("lag-max", ms(s.deliveryLagMs.max));

@@ -23,7 +23,6 @@ internal sealed class EfOutbox<TDbContext>(TDbContext dbContext, TimeProvider ti
             PartitionKey = partitionKey,
             TraceParent = Activity.Current?.Id,
             CreatedAt = now,
-            NextAttemptAt = now,
         });
         return messageId;
     }

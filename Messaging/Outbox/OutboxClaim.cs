@@ -11,7 +11,7 @@ namespace ConcertBooking.Messaging.Outbox;
 /// every provider).
 /// <para>
 /// Only the oldest pending row of each partition key is claimable: a key's next row waits until the row before
-/// it is dispatched, whether that row is held by another instance or waiting for a retry. That keeps each key's
+/// it is dispatched, whether that row is held by another instance, waiting for a retry or parked. That keeps each key's
 /// events in order across any number of instances, in the same round trip as the claim. A key with a backlog
 /// drains one row per batch; keys are independent, and a batch publishes its keys concurrently.
 /// </para>
@@ -36,7 +36,9 @@ internal static class OutboxClaim
         var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
         var sequence = Column(nameof(OutboxMessage.Sequence));
         var partitionKey = Column(nameof(OutboxMessage.PartitionKey));
-        var due = $"o.{dispatchedAt} IS NULL AND o.{nextAttemptAt} <= {{0}}";
+        var parkedAt = Column(nameof(OutboxMessage.ParkedAt));
+        // A row never tried has no retry time: due at once, whatever the writer's clock said (see OutboxMessage.NextAttemptAt).
+        var due = $"o.{dispatchedAt} IS NULL AND o.{parkedAt} IS NULL AND (o.{nextAttemptAt} IS NULL OR o.{nextAttemptAt} <= {{0}})";
         var oldestOfItsKey = $"NOT EXISTS (SELECT 1 FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
             $"AND e.{dispatchedAt} IS NULL AND e.{sequence} < o.{sequence})";
         return dialect.SelectForUpdateSkipLocked(from, $"{due} AND {oldestOfItsKey}", $"o.{sequence}", batchSize);

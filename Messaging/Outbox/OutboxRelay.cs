@@ -99,6 +99,7 @@ internal sealed partial class OutboxRelay<TDbContext>(
             entry.Property(m => m.Attempts).IsModified = true;
             entry.Property(m => m.LastError).IsModified = true;
             entry.Property(m => m.NextAttemptAt).IsModified = true;
+            entry.Property(m => m.ParkedAt).IsModified = true;
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -149,11 +150,23 @@ internal sealed partial class OutboxRelay<TDbContext>(
                 ? $"The broker did not confirm within {_options.PublishTimeout} (unreachable or overloaded)."
                 : $"{exception.GetType().FullName}: {exception.Message}", 2000);
             var delay = Backoff(message.Attempts);
-            message.NextAttemptAt = timeProvider.GetUtcNow() + delay;
-            metrics.PublishFailed(MessageTypeNames.ShortName(message.MessageType));
-            recentActivity.RecordFailure(new RecentFailure(timeProvider.GetUtcNow(), "outbox relay", message.MessageId,
-                MessageTypeNames.ShortName(message.MessageType), message.LastError));
-            LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
+            var now = timeProvider.GetUtcNow();
+            message.NextAttemptAt = now + delay;
+            var shortType = MessageTypeNames.ShortName(message.MessageType);
+            metrics.PublishFailed(shortType);
+            recentActivity.RecordFailure(new RecentFailure(now, "outbox relay", message.MessageId, shortType, message.LastError));
+
+            // Only a refusal parks a row: an unreachable broker fails every row alike, and waiting it out is the outbox's job.
+            if (exception is PublishRefusedException && message.Attempts >= _options.MaxAttempts)
+            {
+                message.ParkedAt = now;
+                LogParked(logger, exception, message.MessageId, message.MessageType, message.Attempts);
+            }
+            else
+            {
+                LogPublishFailed(logger, exception, message.MessageId, message.MessageType, message.Attempts, delay);
+            }
+
             return Outcome.Failed; // the key's later rows wait behind this one (OutboxClaim), so its order holds
         }
     }
@@ -171,6 +184,10 @@ internal sealed partial class OutboxRelay<TDbContext>(
         Message = "Outbox publish of {MessageId} ({MessageType}) failed on attempt {Attempts}; retrying in {Delay}")]
     private static partial void LogPublishFailed(
         ILogger logger, Exception exception, Guid messageId, string messageType, int attempts, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Outbox message {MessageId} ({MessageType}) was refused {Attempts} times and is parked; it holds back its key's later events until an operator retries or discards it (/ops/outbox/parked)")]
+    private static partial void LogParked(ILogger logger, Exception exception, Guid messageId, string messageType, int attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay batch failed; retrying in {Delay}")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, TimeSpan delay);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.RabbitMq;
 using ConcertBooking.Tests.Infrastructure;
@@ -100,6 +101,25 @@ public sealed class DockerComposeTests
     }
 
     [Test]
+    public void On_Kafka_the_services_create_the_topics_so_the_user_stream_is_compacted()
+    {
+        var kafka = Environment("kafka");
+        Assert.Multiple(() =>
+        {
+            Assert.That(kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"], Is.EqualTo("false"),
+                "a topic the broker auto-created would get the broker's cleanup policy, not the stream's compaction");
+            Assert.That(kafka.GetValueOrDefault("KAFKA_LOG_CLEANER_ENABLE", "true"), Is.EqualTo("true"), "compaction is the log cleaner's work");
+            foreach (var name in new[] { "users", "concert", "payment", "token" })
+            {
+                var service = Environment(name);
+                Assert.That(service.GetValueOrDefault("Messaging__Kafka__CreateTopics", "true"), Is.EqualTo("true"), $"{name} creates its topics");
+                Assert.That(service.Keys.Where(k => k.StartsWith("Messaging__Kafka__Topics__", StringComparison.Ordinal)), Is.Empty,
+                    $"{name} keeps every type on the system's topics: the user events on {SystemTopology.UserStream}");
+            }
+        });
+    }
+
+    [Test]
     public void The_monitoring_profile_scrapes_every_service_and_its_dashboard_charts_metrics_the_services_export()
     {
         var prometheus = File.ReadAllText(Path.Combine(Root, "deploy", "prometheus", "prometheus.yml"));
@@ -176,6 +196,9 @@ public sealed class DockerComposeTests
         var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         return property is { CanWrite: true } && HasProperty(property.PropertyType, path[1..]);
     }
+
+    private Dictionary<string, string> Environment(string service) =>
+        Map(_services[service]["environment"]).ToDictionary(e => (string)e.Key, e => e.Value?.ToString() ?? "");
 
     private static Dictionary<object, object> Map(object node) => (Dictionary<object, object>)node;
 

@@ -22,6 +22,8 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public const decimal TestSeatPrice = 20.00m;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _knownConcerts = new();
+
     public HttpClient Users { get; } = system.Users.CreateClient();
 
     public HttpClient Concert { get; } = system.Concert.CreateClient();
@@ -72,8 +74,12 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
         return user;
     }
 
-    public Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, TestUser? user) =>
-        Token.SendAsAsync(user, HttpMethod.Post, $"/queue/{concertId}/tokens");
+    /// <summary>Once TokenService knows the concert (it learns the seeded ones from ConcertService's events at start).</summary>
+    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, TestUser? user)
+    {
+        await _knownConcerts.GetOrAdd(concertId, system.ConcertReplicatedAsync);
+        return await Token.SendAsAsync(user, HttpMethod.Post, $"/queue/{concertId}/tokens");
+    }
 
     public async Task<QueueTokenResponse> EnterQueueAsync(Guid concertId, TestUser user)
     {

@@ -20,6 +20,7 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     {
         VirtualHost = virtualHost;
         Kafka = options.Transport == TestTransport.Kafka ? KafkaTestCluster.Create(options.KafkaBrokers) : null;
+        Kafka?.CreateTopics(options.KafkaTopics);
         Users = new ServiceHost<UserDbContext>("users", Settings("users", virtualHost, Kafka, options), options.TestServices?.Invoke("users"));
         Concert = new ServiceHost<ConcertDbContext>("concert", Settings("concert", virtualHost, Kafka, options), options.TestServices?.Invoke("concert"));
         Payment = new ServiceHost<PaymentDbContext>("payment", Settings("payment", virtualHost, Kafka, options), options.TestServices?.Invoke("payment"));
@@ -53,11 +54,14 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     public static async Task<ConcertBookingSystem> StartAsync(SystemOptions? options = null)
     {
         var virtualHost = await RabbitMqVirtualHost.CreateAsync();
-        var system = new ConcertBookingSystem(virtualHost, options ?? new SystemOptions());
-        // Replicas first: their queues must be bound before UserService publishes anything.
-        _ = system.Concert.Services;
-        _ = system.Payment.Services;
-        _ = system.Token.Services;
+        options ??= new SystemOptions();
+        var system = new ConcertBookingSystem(virtualHost, options);
+        // Replicas first: their queues must be bound before UserService publishes anything. TokenService before
+        // ConcertService, which announces its concerts as it starts.
+        var later = options.StartLater ?? (_ => false);
+        if (!later("token")) _ = system.Token.Services;
+        if (!later("payment")) _ = system.Payment.Services;
+        if (!later("concert")) _ = system.Concert.Services;
         _ = system.Users.Services;
         return system;
     }
@@ -81,6 +85,12 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Waits until TokenService's concert replica holds the concert, which ConcertService announces as it starts.</summary>
+    public Task ConcertReplicatedAsync(Guid concertId) =>
+        Eventually.Until(
+            () => Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().Concerts.AnyAsync(c => c.Id == concertId)),
+            $"concert {concertId} in TokenService's replica");
 
     /// <summary>Waits until every replica holds the user at <paramref name="version"/> (or newer).</summary>
     public async Task<IReadOnlyList<ReplicatedUser>> AllReplicasReachAsync(Guid userId, long version, TimeSpan? timeout = null)
@@ -158,6 +168,9 @@ public sealed class SystemOptions
     /// <summary>The PostgreSQL port a service connects to (a cuttable proxy), where not the server's own.</summary>
     public Func<string, ushort?>? PostgresPort { get; init; }
 
+    /// <summary>Replicas not started with the system: a test starts them by touching their <c>Services</c>.</summary>
+    public Func<string, bool>? StartLater { get; init; }
+
     /// <summary>Services a test replaces or decorates, per service name.</summary>
     public Func<string, Action<IServiceCollection>?>? TestServices { get; init; }
 
@@ -172,4 +185,10 @@ public sealed class SystemOptions
 
     /// <summary>Brokers of the Kafka mock cluster.</summary>
     public int KafkaBrokers { get; init; } = 1;
+
+    /// <summary>
+    /// Topics (unprefixed) to create on the Kafka mock cluster besides the system's own, for a test that routes
+    /// messages elsewhere; on a real cluster the services create them.
+    /// </summary>
+    public IEnumerable<string> KafkaTopics { get; init; } = [];
 }

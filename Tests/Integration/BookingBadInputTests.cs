@@ -83,7 +83,7 @@ public sealed class BookingBadInputTests
         var demoConcert = Guid.Parse("0c0ce27a-0000-4000-8000-000000000001");
 
         await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, null), HttpStatusCode.Unauthorized);
-        await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, "not-a-pass"), HttpStatusCode.Forbidden);
+        await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, "not-a-pass"), HttpStatusCode.Unauthorized);
         var tampered = pass[..^2] + (pass[^2] == 'A' ? "B" : "A") + pass[^1];
         await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, tampered), HttpStatusCode.Forbidden);
         var forged = forger.Sign(new EntryPassClaims(_user.Id, BookingDriver.TestConcertId, Guid.NewGuid(), inAMinute));
@@ -97,6 +97,23 @@ public sealed class BookingBadInputTests
         Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, tooLong), HttpStatusCode.Forbidden), Does.Contain("longer than a hold"));
 
         await AssertNoReservationsAsync(seat.Id, "T11");
+    }
+
+    [Test]
+    public async Task An_entry_pass_with_an_expiry_past_year_9999_is_401_even_when_signed_with_the_key()
+    {
+        var seat = await _booking.SeatAsync("T14");
+        var key = _system.Concert.Services.GetRequiredService<IOptions<EntryPassOptions>>().Value.SigningKey;
+
+        // Seconds past 9999-12-31T23:59:59Z, up to long.MaxValue and past it: no signer writes them, a forger might.
+        foreach (var expiry in new[] { "253402300800", "99999999999999", "9223372036854775807", "18446744073709551616" })
+        {
+            var pass = SignRaw(key, $"v1|{_user:N}|{BookingDriver.TestConcertId:N}|{Guid.NewGuid():N}|{expiry}");
+            Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, pass), HttpStatusCode.Unauthorized), Does.Contain("could not be read"),
+                $"expiry {expiry}");
+        }
+
+        await AssertNoReservationsAsync(seat.Id, "T14");
     }
 
     [Test]
@@ -151,6 +168,16 @@ public sealed class BookingBadInputTests
         await AssertProblem(await _booking.PayRawAsync(other.Id, _user, key), HttpStatusCode.UnprocessableEntity);
         Assert.That(await _booking.BalanceAsync(_user), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice));
     }
+
+    /// <summary>A pass as the codec would write it, for any payload: signed with the real key.</summary>
+    private static string SignRaw(string key, string payload)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), bytes);
+        return $"{Base64Url(bytes)}.{Base64Url(signature)}";
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private async Task AssertNoReservationsAsync(Guid seatId, string label)
     {

@@ -5,6 +5,7 @@ using System.Text;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.Operations;
@@ -12,6 +13,7 @@ using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +31,7 @@ namespace ConcertBooking.Tests.Integration;
 [Category(TestCategories.Kafka)]
 public sealed class KafkaTransportTests
 {
+    private const string UserStream = SystemTopology.UserStream;
     private ConcertBookingSystem _system = null!;
     private HttpClient _users = null!;
 
@@ -37,7 +40,7 @@ public sealed class KafkaTransportTests
     {
         _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         _users = _system.Users.CreateClient();
-        await _system.Kafka!.WaitForTopicsAsync("user.created", "user.created.dlt");
+        await _system.Kafka!.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
     }
 
     [OneTimeTearDown]
@@ -48,22 +51,23 @@ public sealed class KafkaTransportTests
     }
 
     /// <summary>
-    /// Kafka orders records within a partition of one topic. With the default topic per event type, a user's updates
-    /// keep their order but a create and an update may be handled either way round (the versioned projection still
-    /// converges); routing all user events to one topic keeps the whole sequence of a user in order.
+    /// Kafka orders records within a partition of one topic. On the user stream (the default) a user's whole sequence
+    /// is in order; with a topic per event type (by configuration) a user's updates keep their order but a create and
+    /// an update may be handled either way round, which the versioned projection still converges.
     /// </summary>
+    [TestCase(true, TestName = "Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently (the user stream)")]
     [TestCase(false, TestName = "Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently (topic per type)")]
-    [TestCase(true, TestName = "Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently (one topic for all user events)")]
     public async Task Events_of_one_user_on_one_topic_are_handled_in_order_while_users_run_concurrently(bool oneTopic)
     {
+        string[] userEvents = ["UserCreated", "UserUpdated", "UserDeleted"];
         await using var own = oneTopic
-            ? await ConcertBookingSystem.StartAsync(new SystemOptions
+            ? null
+            : await ConcertBookingSystem.StartAsync(new SystemOptions
             {
                 Transport = TestTransport.Kafka,
-                Settings = _ => new[] { "UserCreated", "UserUpdated", "UserDeleted" }
-                    .Select(type => new KeyValuePair<string, string?>($"Messaging:Kafka:Topics:{type}", KafkaTestCluster.SharedUserTopic)),
-            })
-            : null;
+                Settings = _ => userEvents.Select(type => new KeyValuePair<string, string?>($"Messaging:Kafka:Topics:{type}", KafkaTopics.Derive(type))),
+                KafkaTopics = userEvents.Select(KafkaTopics.Derive).SelectMany(topic => new[] { topic, topic + ".dlt" }),
+            });
         var system = own ?? _system;
         using var client = system.Users.CreateClient();
         var observer = new OrderObserver();
@@ -107,7 +111,7 @@ public sealed class KafkaTransportTests
     public async Task Poison_records_go_to_the_dead_letter_topic_with_the_reason_and_the_partition_keeps_flowing()
     {
         var kafka = _system.Kafka!;
-        var topic = kafka.Topic("user.created");
+        var topic = kafka.Topic(UserStream);
         var poisonKey = $"poison-{Guid.NewGuid():N}";
         var valid = new UserCreated(Guid.CreateVersion7(), "x", "x@example.com", 1, DateTimeOffset.UtcNow);
         // Poison on every partition, before real events, so that whichever partition a signup lands on it is behind poison.
@@ -160,7 +164,7 @@ public sealed class KafkaTransportTests
         var metrics = await Eventually.Until(() => concert.GetStringAsync("/metrics"),
             text => text.Contains("kafka_consumer_lag") && text.Contains("replication_lag_milliseconds_bucket"),
             "ConcertService's Kafka lag gauge and replication lag histogram");
-        Assert.That(metrics, Does.Match("kafka_consumer_lag\\{[^}]*partition=\"[0-9]+\"[^}]*topic=\"[^\"]*user\\.created\""),
+        Assert.That(metrics, Does.Match("kafka_consumer_lag\\{[^}]*partition=\"[0-9]+\"[^}]*topic=\"[^\"]*user\\.events\""),
             "one series per topic and partition");
         Assert.That(replica.ReplicatedAt - replica.ChangedAt, Is.LessThan(TimeSpan.FromMinutes(1)), "lag measured from the record's write time");
     }
@@ -169,7 +173,7 @@ public sealed class KafkaTransportTests
     public async Task A_record_that_keeps_failing_goes_to_the_dead_letter_topic_after_its_retries_and_the_partition_moves_on()
     {
         var kafka = _system.Kafka!;
-        var topic = kafka.Topic("user.created");
+        var topic = kafka.Topic(UserStream);
         var failingId = Guid.CreateVersion7();
         // Valid JSON of a known type, but the replica's name column holds 100 characters: the insert fails every time.
         var failing = new UserCreated(Guid.CreateVersion7(), new string('x', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
@@ -208,8 +212,8 @@ public sealed class KafkaTransportTests
     {
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         var kafka = system.Kafka!;
-        await kafka.WaitForTopicsAsync("user.created", "user.created.dlt");
-        var topic = kafka.Topic("user.created");
+        await kafka.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
+        var topic = kafka.Topic(UserStream);
         var failingId = Guid.CreateVersion7();
         // The replica's name column holds 100 characters: this record fails, and fails again when replayed.
         var failing = new UserCreated(Guid.CreateVersion7(), new string('y', 500), "long@example.com", 1, DateTimeOffset.UtcNow);
@@ -263,8 +267,8 @@ public sealed class KafkaTransportTests
         await system.Concert.DisposeAsync();
 
         var kafka = system.Kafka!;
-        var committed = CommittedOffsets(kafka, "concert", "user.created");
-        foreach (var (partition, end) in EndOffsets(kafka, "user.created"))
+        var committed = CommittedOffsets(kafka, "concert", UserStream);
+        foreach (var (partition, end) in EndOffsets(kafka, UserStream))
         {
             Assert.That(end == 0 ? 0 : committed[partition], Is.EqualTo(end), $"partition {partition}: committed up to its end");
         }
@@ -291,14 +295,14 @@ public sealed class KafkaTransportTests
         await system.Concert.DisposeAsync();
         mock.ClearRequestErrors(KafkaMockCluster.OffsetCommitApi);
         var kafka = system.Kafka!;
-        Assert.That(CommittedOffsets(kafka, "concert", "user.created").Values, Has.All.LessThan(0), "nothing was committed");
+        Assert.That(CommittedOffsets(kafka, "concert", UserStream).Values, Has.All.LessThan(0), "nothing was committed");
 
         // A new instance of the service, same database and group: it starts from the last committed offset (none),
         // so it must handle every record again before it can commit up to the end of each partition.
         await using var restarted = system.Concert.AnotherInstance([]);
         using var duplicates = MessagingProbes.Counter(restarted.Services, "inbox.duplicates_dropped");
-        var ends = EndOffsets(kafka, "user.created");
-        await Eventually.Until(() => Task.FromResult(CommittedOffsets(kafka, "concert", "user.created")),
+        var ends = EndOffsets(kafka, UserStream);
+        await Eventually.Until(() => Task.FromResult(CommittedOffsets(kafka, "concert", UserStream)),
             committed => committed.All(c => c.Value == ends[c.Key] || ends[c.Key] == 0),
             "the restarted instance to handle and commit every record again");
 
@@ -327,8 +331,8 @@ public sealed class KafkaTransportTests
         var burst = Task.WhenAll(Enumerable.Range(0, 30).Select(i => users.SignUpAsync($"Burst {i}")));
         mock.AllDown();
         var signedUp = await burst; // UserService keeps accepting: the events wait in its outbox
-        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Degraded",
-            "/health/ready to report Kafka degraded while the broker is down");
+        await Eventually.Until(() => KafkaCheckStatusAsync(users), status => status == "Unhealthy",
+            "/health to report Kafka unhealthy while the broker is down");
         await Eventually.Until(async () => (await MessagingProbes.OutboxAsync<UserDbContext>(system.Users.Services)).Any(m => m.Attempts > 0 && m.DispatchedAt == null),
             "the relay to fail against the downed broker");
         mock.AllUp();
@@ -368,7 +372,8 @@ public sealed class KafkaTransportTests
         var early = await users.SignUpAsync("Before the second instance");
         await system.AllReplicasReachAsync(early.Id, version: 1);
 
-        await using var second = system.Concert.AnotherInstance([new("Messaging:Outbox:RelayEnabled", "false")]);
+        await using var second = system.Concert.AnotherInstance(
+            [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Kafka:GroupInstanceId", "concert-second-instance")]);
         using var secondConsumed = MessagingProbes.Counter(second.Services, "inbox.consumed");
         var signedUp = new List<UserResponse> { early };
         // Keep signing up until the group has rebalanced and both instances handle records.
@@ -409,11 +414,20 @@ public sealed class KafkaTransportTests
         }
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _system.Kafka!.BootstrapServers }).Build();
-        var expected = new[] { "user.created", "user.updated", "user.deleted" }
-            .SelectMany(t => new[] { _system.Kafka.Topic(t), _system.Kafka.Topic(t) + ".dlt" })
-            .ToList();
+        var stream = _system.Kafka.Topic(UserStream);
+        var expected = new[] { stream, stream + ".dlt", _system.Kafka.Topic("reservation.created") };
         await Eventually.Until(() => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.Select(t => t.Topic).ToHashSet()),
             topics => expected.All(topics.Contains), "the services to create their topics");
+
+        var configs = await admin.DescribeConfigsAsync([
+            new ConfigResource { Type = ResourceType.Topic, Name = stream },
+            new ConfigResource { Type = ResourceType.Topic, Name = stream + ".dlt" },
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(configs[0].Entries["cleanup.policy"].Value, Is.EqualTo("compact"), "the user stream keeps every user's latest event");
+            Assert.That(configs[1].Entries["cleanup.policy"].Value, Is.EqualTo("delete"), "its dead letters are not compacted away");
+        });
     }
 
     private static void RequireMock()
@@ -458,7 +472,7 @@ public sealed class KafkaTransportTests
     private static async Task<string?> KafkaCheckStatusAsync(HttpClient client)
     {
         // Read whatever the overall status: other checks (the outbox's age) may turn the whole report to 503.
-        using var response = await client.GetAsync("/health/ready");
+        using var response = await client.GetAsync("/health");
         var report = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return report?["checks"]?["kafka"]?["status"]?.GetValue<string>();
     }

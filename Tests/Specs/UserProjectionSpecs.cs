@@ -62,16 +62,28 @@ public sealed class UserProjectionSpecs
     }
 
     [Test]
-    public async Task UserDeleted_leaves_a_tombstone_that_an_older_update_cannot_revive()
+    public async Task UserDeleted_leaves_a_tombstone_without_name_or_email_that_an_older_update_cannot_revive()
     {
         var id = Guid.CreateVersion7();
         await DeliverAsync(Created(id, "Temp", 1));
-        await DeliverAsync(new UserDeleted(id, "Temp", "temp@example.com", 3, DateTimeOffset.UtcNow));
+        await DeliverAsync(new UserDeleted(id, 3, DateTimeOffset.UtcNow));
 
         await DeliverAsync(new UserUpdated(id, "Zombie", "zombie@example.com", 2, DateTimeOffset.UtcNow));
 
         var user = await ReplicaAsync(id);
-        Assert.That((user!.IsDeleted, user.Version, user.Name), Is.EqualTo((true, 3L, "Temp")));
+        Assert.That((user!.IsDeleted, user.Version, user.Name, user.Email), Is.EqualTo((true, 3L, (string?)null, (string?)null)));
+    }
+
+    [Test]
+    public async Task A_UserDeleted_that_overtakes_the_create_leaves_the_same_empty_tombstone()
+    {
+        var id = Guid.CreateVersion7();
+        await DeliverAsync(new UserDeleted(id, 2, DateTimeOffset.UtcNow));
+
+        await DeliverAsync(Created(id, "Late", 1));
+
+        var user = await ReplicaAsync(id);
+        Assert.That((user!.IsDeleted, user.Version, user.Name, user.Email), Is.EqualTo((true, 2L, (string?)null, (string?)null)));
     }
 
     [Test]

@@ -21,7 +21,9 @@ public sealed class OptionsValidationTests
     [TestCase("Messaging:Inbox:CleanupInterval", "00:00:00")]
     [TestCase("Messaging:RabbitMq:Port", "0")]
     [TestCase("Database:MaxAutoPrepare", "-1")]
-    public void Any_service_does_not_start_with_a_messaging_or_database_setting_out_of_range(string key, string value) =>
+    [TestCase("Http:MaxRequestBodyBytes", "0")]
+    [TestCase("Http:MaxJsonDepth", "1000")]
+    public void Any_service_does_not_start_with_a_messaging_database_or_http_setting_out_of_range(string key, string value) =>
         AssertStartupRefused<UserDbContext>("users", key, value);
 
     [Test]
@@ -36,9 +38,12 @@ public sealed class OptionsValidationTests
     public void PaymentService_does_not_start_with_a_maximum_charge_of_zero() =>
         AssertStartupRefused<PaymentDbContext>("payment", "Wallets:MaxCharge", "0");
 
-    [Test]
-    public void TokenService_does_not_start_with_a_negative_admission_lifetime() =>
-        AssertStartupRefused<TokenDbContext>("token", "Queue:AdmissionLifetime", "-00:00:01");
+    [TestCase("Queue:AdmissionLifetime", "-00:00:01")]
+    [TestCase("Queue:WaitingTokenLifetime", "00:00:00")]
+    [TestCase("Queue:ExpiredTokenRetention", "00:00:00")]
+    [TestCase("Queue:PurgeInterval", "00:00:00")]
+    public void TokenService_does_not_start_with_a_queue_setting_out_of_range(string key, string value) =>
+        AssertStartupRefused<TokenDbContext>("token", key, value);
 
     [Test]
     public void TokenService_does_not_start_with_a_short_entry_pass_key() =>

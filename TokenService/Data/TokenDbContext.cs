@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging;
 using ConcertBooking.Database;
+using ConcertBooking.TokenService.Concerts;
 using ConcertBooking.TokenService.Queue;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,9 @@ public class TokenDbContext(DbContextOptions options) : DbContext(options), IUse
     public DbSet<ReplicatedUser> Users => Set<ReplicatedUser>();
 
     public DbSet<QueueToken> QueueTokens => Set<QueueToken>();
+
+    /// <summary>The concerts ConcertService announced: a queue opens only for one of them.</summary>
+    public DbSet<ReplicatedConcert> Concerts => Set<ReplicatedConcert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -31,6 +35,17 @@ public class TokenDbContext(DbContextOptions options) : DbContext(options), IUse
             token.HasIndex(t => new { t.ConcertId, t.Status, t.EnteredAt, t.Sequence });
             token.Property(t => t.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             token.Property(t => t.EntryPass).HasMaxLength(400);
+            // The purge's scans: waiting tokens by when they entered, admissions by when they expire.
+            token.HasIndex(t => new { t.Status, t.EnteredAt });
+            token.HasIndex(t => t.ExpiresAt);
+            // A deleted user's tokens are removed by user.
+            token.HasIndex(t => t.UserId);
+        });
+        modelBuilder.Entity<ReplicatedConcert>(concert =>
+        {
+            concert.ToTable("Concerts");
+            concert.HasKey(c => c.Id);
+            concert.Property(c => c.Id).ValueGeneratedNever();
         });
     }
 }

@@ -5,11 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.TokenService.Queue;
 
-/// <summary>Puts a known user in a concert's waiting queue; entering again never creates a second token.</summary>
+/// <summary>
+/// Puts a known user in the waiting queue of a concert that ConcertService announced; entering again never creates a
+/// second token.
+/// </summary>
 public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
 {
     public async Task<EnterQueueResult> EnterAsync(Guid concertId, Guid userId, CancellationToken cancellationToken)
     {
+        if (!await db.Concerts.AnyAsync(c => c.Id == concertId, cancellationToken))
+        {
+            return new EnterQueueResult.UnknownConcert();
+        }
+
         if (!await db.IsKnownAsync(userId, cancellationToken))
         {
             return new EnterQueueResult.UnknownUser();
@@ -21,7 +29,22 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         {
             if (existing.RequeueIfExpired(now))
             {
-                await db.SaveChangesAsync(cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // A concurrent re-entry (or the admitter) moved the token first: answer with where it stands now.
+                    db.ChangeTracker.Clear();
+                    var current = await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == existing.Id, cancellationToken);
+                    if (current is null)
+                    {
+                        return await EnterAsync(concertId, userId, cancellationToken); // purged meanwhile: enter afresh
+                    }
+
+                    existing = current;
+                }
             }
 
             return new EnterQueueResult.AlreadyQueued(await db.StandingAsync(existing, now, cancellationToken));

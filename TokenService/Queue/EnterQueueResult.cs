@@ -15,4 +15,7 @@ public abstract record EnterQueueResult
 
     /// <summary>Not in this service's replica: unknown, deleted, or not replicated yet.</summary>
     public sealed record UnknownUser : EnterQueueResult;
+
+    /// <summary>Not a concert ConcertService announced: made up, or announced moments ago and not replicated yet.</summary>
+    public sealed record UnknownConcert : EnterQueueResult;
 }

@@ -29,6 +29,8 @@ public static class QueueApi
             EnterQueueResult.Entered(var standing) => TypedResults.Created($"/queue/tokens/{standing.Token.Id}", QueueTokenResponse.From(standing)),
             EnterQueueResult.AlreadyQueued(var standing) => TypedResults.Ok(QueueTokenResponse.From(standing)),
             EnterQueueResult.UnknownUser => KnownUsers.UnknownUser(userId),
+            EnterQueueResult.UnknownConcert => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown concert",
+                detail: $"Concert {concertId} is unknown here: ConcertService has not announced it (it does not exist, or was added moments ago)."),
             var other => throw new UnreachableException($"Unexpected {other}"),
         };
     }

@@ -21,4 +21,22 @@ public sealed class QueueOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AdmissionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a token stays waiting before it is purged unadmitted: a queue is not a place to be kept forever.
+    /// Entering again puts the user at the back with a new token.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan WaitingTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an admission is kept past its expiry, answering Expired (and re-entering keeps its id), before it is
+    /// purged with its entry pass.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ExpiredTokenRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the purge runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

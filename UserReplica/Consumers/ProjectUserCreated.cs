@@ -6,5 +6,5 @@ namespace ConcertBooking.UserReplica.Consumers;
 public sealed class ProjectUserCreated(UserProjection projection) : IConsumer<UserCreated>
 {
     public Task Consume(ConsumeContext<UserCreated> context) =>
-        projection.ApplyAsync(context.Message, deleted: false, context.CancellationToken);
+        projection.ApplyAsync(context.Message, context.CancellationToken);
 }

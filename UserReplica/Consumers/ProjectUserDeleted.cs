@@ -6,5 +6,5 @@ namespace ConcertBooking.UserReplica.Consumers;
 public sealed class ProjectUserDeleted(UserProjection projection) : IConsumer<UserDeleted>
 {
     public Task Consume(ConsumeContext<UserDeleted> context) =>
-        projection.ApplyAsync(context.Message, deleted: true, context.CancellationToken);
+        projection.ApplyDeletedAsync(context.Message, context.CancellationToken);
 }

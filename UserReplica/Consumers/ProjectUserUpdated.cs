@@ -6,5 +6,5 @@ namespace ConcertBooking.UserReplica.Consumers;
 public sealed class ProjectUserUpdated(UserProjection projection) : IConsumer<UserUpdated>
 {
     public Task Consume(ConsumeContext<UserUpdated> context) =>
-        projection.ApplyAsync(context.Message, deleted: false, context.CancellationToken);
+        projection.ApplyAsync(context.Message, context.CancellationToken);
 }

@@ -70,5 +70,6 @@ public sealed class User
     /// <summary>The same password hashed again (a higher cost configured): no new version, no event, since no replica holds it.</summary>
     public void ChangePasswordHash(string passwordHash) => PasswordHash = passwordHash;
 
-    public UserDeleted Delete(DateTimeOffset now) => new(Id, Name, Email, Version + 1, now);
+    /// <summary>The event of the user's removal: who and the next version, none of their data.</summary>
+    public UserDeleted Delete(DateTimeOffset now) => new(Id, Version + 1, now);
 }

@@ -41,6 +41,9 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.ToTable("Concerts", "concert");
@@ -82,6 +85,31 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Seats", "concert");
+                });
+
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.PaymentFailure", b =>
+                {
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("ReservationId");
+
+                    b.ToTable("PaymentFailures", "concert");
                 });
 
             modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.Reservation", b =>
@@ -192,6 +220,13 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -207,7 +242,10 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PartitionKey")
@@ -226,7 +264,14 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
 
                     b.HasIndex("DispatchedAt", "Sequence");
 
-                    b.HasIndex("PartitionKey", "Sequence");
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
+                        .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Parked")
+                        .HasFilter("\"ParkedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PartitionKey", "Sequence" }, "IX_OutboxMessages_PendingByKey")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("OutboxMessages", "concert");
                 });
@@ -240,7 +285,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
@@ -248,7 +292,6 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 

@@ -60,6 +60,13 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -75,7 +82,10 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PartitionKey")
@@ -94,9 +104,38 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
 
                     b.HasIndex("DispatchedAt", "Sequence");
 
-                    b.HasIndex("PartitionKey", "Sequence");
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
+                        .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Parked")
+                        .HasFilter("\"ParkedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PartitionKey", "Sequence" }, "IX_OutboxMessages_PendingByKey")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("OutboxMessages", "token");
+                });
+
+            modelBuilder.Entity("ConcertBooking.TokenService.Concerts.ReplicatedConcert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReplicatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Concerts", "token");
                 });
 
             modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
@@ -137,8 +176,14 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
                     b.HasIndex("ConcertId", "UserId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EnteredAt");
 
                     b.HasIndex("ConcertId", "Status", "EnteredAt", "Sequence");
 
@@ -154,7 +199,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
@@ -162,7 +206,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 

@@ -60,6 +60,13 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -75,7 +82,10 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PartitionKey")
@@ -94,9 +104,38 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
 
                     b.HasIndex("DispatchedAt", "Sequence");
 
-                    b.HasIndex("PartitionKey", "Sequence");
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
+                        .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Parked")
+                        .HasFilter("\"ParkedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PartitionKey", "Sequence" }, "IX_OutboxMessages_PendingByKey")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("OutboxMessages", "token");
+                });
+
+            modelBuilder.Entity("ConcertBooking.TokenService.Concerts.ReplicatedConcert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ReplicatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Concerts", "token");
                 });
 
             modelBuilder.Entity("ConcertBooking.TokenService.Queue.QueueToken", b =>
@@ -137,8 +176,14 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
                     b.HasIndex("ConcertId", "UserId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "EnteredAt");
 
                     b.HasIndex("ConcertId", "Status", "EnteredAt", "Sequence");
 
@@ -154,7 +199,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
 
@@ -162,7 +206,6 @@ namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("Name")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 

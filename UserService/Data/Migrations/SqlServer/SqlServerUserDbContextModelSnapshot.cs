@@ -60,6 +60,13 @@ namespace ConcertBooking.UserService.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -75,7 +82,10 @@ namespace ConcertBooking.UserService.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PartitionKey")
@@ -94,7 +104,14 @@ namespace ConcertBooking.UserService.Data.Migrations.SqlServer
 
                     b.HasIndex("DispatchedAt", "Sequence");
 
-                    b.HasIndex("PartitionKey", "Sequence");
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
+                        .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Parked")
+                        .HasFilter("\"ParkedAt\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "PartitionKey", "Sequence" }, "IX_OutboxMessages_PendingByKey")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("OutboxMessages", "users");
                 });

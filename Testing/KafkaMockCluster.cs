@@ -1,15 +1,14 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using ConcertBooking.Contracts;
-using ConcertBooking.Messaging.Kafka;
 using Confluent.Kafka;
 
-namespace ConcertBooking.Tests.Infrastructure;
+namespace ConcertBooking.Testing;
 
 /// <summary>
-/// librdkafka's built-in Kafka-protocol mock cluster, in this process: real brokers on loopback ports that speak the
-/// Kafka protocol (produce, fetch, consumer groups, offsets), with fault injection. No broker can be installed on
-/// these machines, so the Kafka tests run against it; with <c>KAFKA_BOOTSTRAP_SERVERS</c> set they use that cluster.
+/// librdkafka's built-in Kafka-protocol mock cluster, in this process: real brokers on random loopback ports that
+/// speak the Kafka protocol (produce, fetch, consumer groups, offsets), in memory only, with fault injection. No
+/// broker can be installed on these machines, so the in-process Kafka tests run against it, and the dev broker
+/// (Tools/KafkaDevBroker) hosts one in a process of its own for <c>make up TRANSPORT=kafka</c> and the fault suite.
 /// </summary>
 /// <remarks>
 /// The cluster belongs to a producer handle created with <c>test.mock.num.brokers</c>; its functions are called on
@@ -89,14 +88,14 @@ public sealed class KafkaMockCluster : IDisposable
     }
 
     /// <summary>Confluent.Kafka keeps the rd_kafka_t pointer internal; the mock API needs it.</summary>
-    private static IntPtr RawHandle(Handle handle)
+    internal static IntPtr RawHandle(Handle handle)
     {
         var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
             ?? throw new InvalidOperationException("Confluent.Kafka.Handle.LibrdkafkaHandle is gone; update KafkaMockCluster.");
         return ((SafeHandle)property.GetValue(handle)!).DangerousGetHandle();
     }
 
-    private sealed class Native
+    internal sealed class Native
     {
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate IntPtr HandleMockClusterFn(IntPtr rk);
@@ -149,7 +148,7 @@ public sealed class KafkaMockCluster : IDisposable
         /// The librdkafka file Confluent.Kafka mapped into this process (here the bundled centos8 build, since the
         /// main one needs libsasl2.so.3); dlopen of the same path returns the same, already initialised library.
         /// </summary>
-        private static string LoadedLibrdkafkaPath()
+        internal static string LoadedLibrdkafkaPath()
         {
             var mapped = File.ReadLines("/proc/self/maps")
                 .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
@@ -159,131 +158,4 @@ public sealed class KafkaMockCluster : IDisposable
             return mapped ?? throw new InvalidOperationException("librdkafka is not loaded in this process (no Kafka client created yet?).");
         }
     }
-}
-
-/// <summary>
-/// The Kafka cluster a test system uses: a fresh mock cluster, or the real one named by <c>KAFKA_BOOTSTRAP_SERVERS</c>.
-/// Each has its own topic prefix and consumer groups, so systems on one real cluster never see each other's records.
-/// </summary>
-public sealed class KafkaTestCluster : IDisposable
-{
-    private static int _counter;
-
-    private KafkaTestCluster(string bootstrapServers, KafkaMockCluster? mock)
-    {
-        BootstrapServers = bootstrapServers;
-        Mock = mock;
-        TopicPrefix = $"cb-{TestEnvironment.RunId}-{Interlocked.Increment(ref _counter)}.";
-    }
-
-    public string BootstrapServers { get; }
-
-    /// <summary>Null on a real cluster: fault injection is then not available.</summary>
-    public KafkaMockCluster? Mock { get; }
-
-    public string TopicPrefix { get; }
-
-    public const int Partitions = 4;
-
-    /// <summary>A topic tests can route all user events to (topic overrides), so one user's events share a partition.</summary>
-    public const string SharedUserTopic = "user.events";
-
-    public static KafkaTestCluster Create(int mockBrokers = 1)
-    {
-        if (TestEnvironment.KafkaBootstrapServers is { } real)
-        {
-            return new KafkaTestCluster(real, null);
-        }
-
-        var mock = new KafkaMockCluster(mockBrokers);
-        var cluster = new KafkaTestCluster(mock.BootstrapServers, mock);
-        // The mock refuses CreateTopics, so the topics the services would create are made here: one per event
-        // contract (whichever services publish it) and its dead-letter topic.
-        foreach (var topic in typeof(UserCreated).Assembly.GetExportedTypes()
-                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Namespace?.StartsWith(typeof(UserCreated).Namespace!, StringComparison.Ordinal) == true)
-                     .Select(t => cluster.TopicPrefix + KafkaTopics.Derive(t.Name)))
-        {
-            mock.CreateTopic(topic, Partitions, mockBrokers);
-            mock.CreateTopic(topic + ".dlt", Partitions, mockBrokers);
-        }
-
-        mock.CreateTopic(cluster.Topic(SharedUserTopic), Partitions, mockBrokers);
-        mock.CreateTopic(cluster.Topic(SharedUserTopic) + ".dlt", Partitions, mockBrokers);
-
-        return cluster;
-    }
-
-    /// <summary>The full name of a topic of this cluster's system.</summary>
-    public string Topic(string unprefixed) => TopicPrefix + unprefixed;
-
-    /// <summary>A service's Kafka settings on this cluster; tests use short timeouts so rebalances take seconds.</summary>
-    public IEnumerable<KeyValuePair<string, string?>> Settings(string service) =>
-    [
-        new("Messaging:Transport", "Kafka"),
-        new("Messaging:Kafka:BootstrapServers", BootstrapServers),
-        new("Messaging:Kafka:TopicPrefix", TopicPrefix),
-        new("Messaging:Kafka:GroupId", TopicPrefix + service),
-        new("Messaging:Kafka:Partitions", Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("Messaging:Kafka:SessionTimeout", Mock is null ? "00:00:06" : "00:00:03"),
-        new("Messaging:Kafka:HeartbeatInterval", "00:00:00.500"),
-        new("Messaging:Kafka:CommitInterval", "00:00:00.200"),
-        new("Messaging:Kafka:StopGracePeriod", "00:00:02"),
-        new("Messaging:Kafka:AdminTimeout", "00:00:05"),
-        new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.200"),
-        new("Messaging:Outbox:PublishTimeout", "00:00:05"),
-    ];
-
-    /// <summary>
-    /// Waits until the topics exist with all their partitions: on a real cluster the services create them as they
-    /// start, and a test that writes to a partition directly must not race that.
-    /// </summary>
-    public async Task WaitForTopicsAsync(params string[] unprefixedTopics)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        await Eventually.Until(
-            () => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics
-                .Where(t => t.Error.Code == ErrorCode.NoError)
-                .ToDictionary(t => t.Topic, t => t.Partitions.Count)),
-            topics => unprefixedTopics.All(t => topics.TryGetValue(Topic(t), out var count) && count >= Partitions),
-            $"topics {string.Join(", ", unprefixedTopics)} to exist with {Partitions} partitions");
-    }
-
-    /// <summary>Writes a record as any producer could, bypassing the outbox: how tests inject poison.</summary>
-    public async Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers)
-    {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
-        var kafkaHeaders = new Headers();
-        foreach (var (name, headerValue) in headers)
-        {
-            kafkaHeaders.Add(name, System.Text.Encoding.UTF8.GetBytes(headerValue));
-        }
-
-        await producer.ProduceAsync(new TopicPartition(topic, partition),
-            new Message<string, byte[]> { Key = key, Value = value, Headers = kafkaHeaders });
-    }
-
-    /// <summary>Every record of a topic from the beginning, read outside any group, until <paramref name="done"/> or the deadline.</summary>
-    public List<ConsumeResult<string?, byte[]>> ReadTopic(string topic, Func<List<ConsumeResult<string?, byte[]>>, bool> done, TimeSpan timeout)
-    {
-        using var consumer = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = BootstrapServers,
-            GroupId = $"{TopicPrefix}reader-{Guid.NewGuid():N}",
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var records = new List<ConsumeResult<string?, byte[]>>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done(records) && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } record)
-            {
-                records.Add(record);
-            }
-        }
-
-        return records;
-    }
-
-    public void Dispose() => Mock?.Dispose();
 }

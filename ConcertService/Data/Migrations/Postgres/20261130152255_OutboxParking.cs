@@ -1,0 +1,123 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class OutboxParking : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_OutboxMessages_PartitionKey_Sequence",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.AlterColumn<DateTimeOffset>(
+                name: "NextAttemptAt",
+                schema: "concert",
+                table: "OutboxMessages",
+                type: "timestamp with time zone",
+                nullable: true,
+                oldClrType: typeof(DateTimeOffset),
+                oldType: "timestamp with time zone");
+
+            migrationBuilder.AddColumn<string>(
+                name: "DiscardReason",
+                schema: "concert",
+                table: "OutboxMessages",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "DiscardedAt",
+                schema: "concert",
+                table: "OutboxMessages",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ParkedAt",
+                schema: "concert",
+                table: "OutboxMessages",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_Claimable",
+                schema: "concert",
+                table: "OutboxMessages",
+                column: "Sequence",
+                filter: "\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_Parked",
+                schema: "concert",
+                table: "OutboxMessages",
+                column: "Sequence",
+                filter: "\"ParkedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_PendingByKey",
+                schema: "concert",
+                table: "OutboxMessages",
+                columns: new[] { "PartitionKey", "Sequence" },
+                filter: "\"DispatchedAt\" IS NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_OutboxMessages_Claimable",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropIndex(
+                name: "IX_OutboxMessages_Parked",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropIndex(
+                name: "IX_OutboxMessages_PendingByKey",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "DiscardReason",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "DiscardedAt",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "ParkedAt",
+                schema: "concert",
+                table: "OutboxMessages");
+
+            migrationBuilder.AlterColumn<DateTimeOffset>(
+                name: "NextAttemptAt",
+                schema: "concert",
+                table: "OutboxMessages",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                oldClrType: typeof(DateTimeOffset),
+                oldType: "timestamp with time zone",
+                oldNullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_PartitionKey_Sequence",
+                schema: "concert",
+                table: "OutboxMessages",
+                columns: new[] { "PartitionKey", "Sequence" });
+        }
+    }
+}

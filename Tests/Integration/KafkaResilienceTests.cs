@@ -1,0 +1,142 @@
+using ConcertBooking.Testing;
+using System.Text;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Publishing;
+using ConcertBooking.Tests.Infrastructure;
+using Confluent.Kafka;
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// The Kafka transport where a long-running deployment differs from a quiet test: a rebalance while partitions are
+/// paused for back pressure, a producer that failed fatally, a dead-letter topic that refuses writes.
+/// </summary>
+[TestFixture]
+[Category(TestCategories.Integration)]
+[Category(TestCategories.Kafka)]
+public sealed class KafkaResilienceTests
+{
+    [Test]
+    public async Task A_partition_paused_for_back_pressure_keeps_flowing_after_a_second_instance_joins()
+    {
+        const int users = 240;
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = TestTransport.Kafka,
+            // Two buffered records pause a partition, so every partition with a backlog is paused when the group rebalances.
+            Settings = service => service == "concert" ? [new("Messaging:Kafka:MaxBufferedPerPartition", "2")] : [],
+        });
+        var slow = new SlowUserCreated(TimeSpan.FromMilliseconds(200));
+        using var observer = system.Concert.Services.GetRequiredService<IMediator>().ConnectConsumeMessageObserver(slow);
+        await system.Users.AddUserCreatedAsync(users, "Paused");
+        await Eventually.Until(() => Task.FromResult(slow.Seen), seen => seen >= 8, "the first instance to work through its backlog");
+
+        await using var second = system.Concert.AnotherInstance(
+            [new("Messaging:Outbox:RelayEnabled", "false"), new("Messaging:Kafka:GroupInstanceId", "concert-second-instance")]);
+        _ = second.Services;
+        TestContext.Out.WriteLine($"Second instance joined after the first handled {slow.Seen} records");
+
+        await Eventually.Until(() => ReplicaCountAsync(system.Concert.Services), count => count == users,
+            $"all {users} users in ConcertService's replica (no partition left paused)", TimeSpan.FromSeconds(120));
+    }
+
+    [Test]
+    public async Task A_producer_that_failed_fatally_is_replaced_and_the_pending_rows_go_out_on_the_new_one()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        using var users = system.Users.CreateClient();
+        var before = await users.SignUpAsync("Before the fatal error");
+        await system.AllReplicasReachAsync(before.Id, version: 1);
+
+        var producer = system.Users.Services.GetRequiredService<KafkaProducerHost>();
+        KafkaClientFaults.RaiseFatalError(producer.Producer.Handle, ErrorCode.OutOfOrderSequenceNumber, "injected by the test");
+        TestContext.Out.WriteLine("Injected: UserService's producer failed fatally");
+        var after = await users.SignUpAsync("After the fatal error");
+
+        await system.AllReplicasReachAsync(after.Id, version: 1, TimeSpan.FromSeconds(60));
+    }
+
+    [Test]
+    public async Task A_dead_letter_write_that_keeps_failing_backs_off_shows_in_health_and_metrics_and_loses_nothing()
+    {
+        if (TestEnvironment.KafkaBootstrapServers is not null)
+        {
+            Assert.Ignore("Needs fault injection, which only librdkafka's mock cluster offers; KAFKA_BOOTSTRAP_SERVERS points at a real cluster.");
+        }
+
+        // Only ConcertService consumes, so that the produce errors pushed below reach its dead-letter writes and no one else's.
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = TestTransport.Kafka,
+            StartLater = _ => true,
+            Settings = service => service == "concert" ? [new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.100")] : [],
+        });
+        var kafka = system.Kafka!;
+        var topic = kafka.Topic("user.created");
+        var poisonId = Guid.NewGuid();
+        var behind = new UserCreated(Guid.CreateVersion7(), "Behind the poison", UserApiClient.UniqueEmail("behind"), 1, DateTimeOffset.UtcNow);
+        await kafka.ProduceRawAsync(topic, 0, "poison", "{ not json"u8.ToArray(), new Dictionary<string, string>
+        {
+            [KafkaHeaders.MessageId] = poisonId.ToString(),
+            [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
+        });
+        await kafka.ProduceRawAsync(topic, 0, behind.UserId.ToString(),
+            Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(behind, MessageSerialization.Options)),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(typeof(UserCreated)),
+            });
+        kafka.Mock!.PushRequestErrors(KafkaMockCluster.ProduceApi, [.. Enumerable.Repeat(ErrorCode.TopicAuthorizationFailed, 6)]);
+        TestContext.Out.WriteLine("Injected: the next 6 produce requests fail");
+
+        using var concert = system.Concert.CreateClient();
+        using var failures = MessagingProbes.Counter(system.Concert.Services, "kafka.dead_letter.write_failures");
+        var unhealthy = await Eventually.Until(() => HealthEndpointTests.HealthAsync(concert, "/health"),
+            h => HealthEndpointTests.CheckStatus(h.Body, "kafka-dead-letters") == "Unhealthy", "/health to report the failing dead-letter write");
+        TestContext.Out.WriteLine($"While failing: {unhealthy.Body["checks"]!["kafka-dead-letters"]!.ToJsonString()}");
+        Assert.That((await concert.GetAsync("/health/ready")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+
+        await Eventually.Until(() => ReplicaCountAsync(system.Concert.Services), count => count == 1,
+            "the record behind the poison, once its dead letter is written");
+        var health = await Eventually.Until(() => HealthEndpointTests.HealthAsync(concert, "/health"),
+            h => HealthEndpointTests.CheckStatus(h.Body, "kafka-dead-letters") == "Healthy", "the dead-letter check healthy again");
+        var deadLetters = kafka.ReadTopic(topic + ".dlt", records => records.Count > 0, TimeSpan.FromSeconds(10));
+        TestContext.Out.WriteLine($"Verified: {failures.Sum()} failed dead-letter writes, then written; {health.Body["checks"]!["kafka-dead-letters"]!.ToJsonString()}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failures.Sum(), Is.GreaterThan(0));
+            Assert.That(deadLetters.Select(r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(KafkaHeaders.MessageId))), Has.Member(poisonId.ToString()));
+        });
+    }
+
+    private static async Task<int> ReplicaCountAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConcertDbContext>().Users.CountAsync();
+    }
+
+    /// <summary>Makes each UserCreated take a while in the instance it is connected to, so that its partitions build a backlog.</summary>
+    private sealed class SlowUserCreated(TimeSpan delay) : IConsumeMessageObserver<UserCreated>
+    {
+        private int _seen;
+
+        public int Seen => Volatile.Read(ref _seen);
+
+        public async Task PreConsume(ConsumeContext<UserCreated> context)
+        {
+            Interlocked.Increment(ref _seen);
+            await Task.Delay(delay);
+        }
+
+        public Task PostConsume(ConsumeContext<UserCreated> context) => Task.CompletedTask;
+
+        public Task ConsumeFault(ConsumeContext<UserCreated> context, Exception exception) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.TokenService.Data;
+using ConcertBooking.TokenService.Queue;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// TokenService queues only for concerts it has learnt from ConcertService's events, answers a racing re-entry with
+/// the token's state, and purges tokens past their retention. Each test runs a system of its own, with the queue
+/// settings it needs.
+/// </summary>
+[TestFixture]
+[Category(TestCategories.Integration)]
+public sealed class QueueTokenTests
+{
+    private static readonly Guid DemoConcert = Guid.Parse("0c0ce27a-0000-4000-8000-000000000001");
+
+    [Test]
+    public async Task The_concerts_seeded_in_ConcertService_reach_TokenService_s_replica_through_the_outbox()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+
+        var seeded = await system.Concert.WithScopeAsync(services =>
+            services.GetRequiredService<ConcertDbContext>().Concerts.AsNoTracking().ToListAsync());
+        Assert.That(seeded.Select(c => c.Id), Does.Contain(DemoConcert).And.Contain(BookingDriver.TestConcertId));
+
+        var announced = await BookingDriver.OutboxOfAsync<ConcertDbContext, ConcertScheduled>(system.Concert.Services);
+        Assert.That(announced.Select(m => m.PartitionKey), Is.SupersetOf(seeded.Select(c => c.Id.ToString())),
+            "each concert's event is written with its rows, keyed by the concert");
+
+        foreach (var concert in seeded)
+        {
+            var replica = await Eventually.Until(
+                () => system.Token.WithScopeAsync(services =>
+                    services.GetRequiredService<TokenDbContext>().Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concert.Id)),
+                c => c is not null, $"concert {concert.Id} in TokenService's replica");
+            Assert.That((replica!.StartsAt, replica.Version), Is.EqualTo((concert.StartsAt, concert.Version)));
+        }
+    }
+
+    [Test]
+    public async Task A_queue_for_a_concert_that_does_not_exist_is_404_and_stores_no_token()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        using var booking = new BookingDriver(system);
+        var user = await booking.SignUpReplicatedAsync("Made-up");
+        var madeUp = Guid.NewGuid();
+
+        var response = await booking.Token.SendAsAsync(user, HttpMethod.Post, $"/queue/{madeUp}/tokens");
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(body, Does.Contain("Unknown concert").And.Contain(madeUp.ToString()));
+        Assert.That(await TokenCountAsync(system, t => t.ConcertId == madeUp), Is.Zero);
+
+        // The same user queues for a real concert, once TokenService has learnt it.
+        Assert.That((await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [Test]
+    public async Task Many_concurrent_re_entries_of_an_expired_token_all_answer_with_the_token_s_state()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
+            token: [("Queue:AdmissionLifetime", "00:00:01")]));
+        using var booking = new BookingDriver(system);
+        var user = await booking.SignUpReplicatedAsync("Impatient");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        await booking.WaitUntilAdmittedAsync(user, token.TokenId);
+        await Eventually.Until(() => booking.Token.GetAsAsync<QueueTokenResponse>(user, $"/queue/tokens/{token.TokenId}"),
+            t => t!.Status == "Expired", $"token {token.TokenId} expired");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)));
+
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK), string.Join("\n", bodies.Distinct()));
+        var answers = bodies.Select(b => JsonSerializer.Deserialize<QueueTokenResponse>(b, JsonSerializerOptions.Web)!).ToList();
+        Assert.That(answers.Select(a => a.TokenId), Is.All.EqualTo(token.TokenId), "the same token, requeued once");
+        Assert.That(answers.Select(a => a.Status), Is.All.AnyOf("Waiting", "Admitted"));
+        Assert.That(await TokenCountAsync(system, t => t.UserId == user.Id), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_expired_admission_is_purged_after_its_retention_and_entering_again_starts_afresh()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+        [
+            ("Queue:AdmissionLifetime", "00:00:01"),
+            ("Queue:ExpiredTokenRetention", "00:00:01"),
+            ("Queue:PurgeInterval", "00:00:00.200"),
+        ]));
+        using var booking = new BookingDriver(system);
+        var user = await booking.SignUpReplicatedAsync("Forgotten");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        await booking.WaitUntilAdmittedAsync(user, token.TokenId);
+
+        await Eventually.Until(async () => (await booking.Token.SendAsAsync(user, HttpMethod.Get, $"/queue/tokens/{token.TokenId}")).StatusCode,
+            status => status == HttpStatusCode.NotFound, $"token {token.TokenId} purged");
+
+        Assert.That(await TokenCountAsync(system, t => t.Id == token.TokenId), Is.Zero);
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), await again.Content.ReadAsStringAsync());
+        Assert.That((await again.Content.ReadFromJsonAsync<QueueTokenResponse>())!.TokenId, Is.Not.EqualTo(token.TokenId));
+    }
+
+    [Test]
+    public async Task A_token_left_waiting_past_its_lifetime_is_purged()
+    {
+        // Admission once at start and then hourly: the token stays Waiting until the purge takes it.
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+        [
+            ("Queue:AdmissionInterval", "01:00:00"),
+            ("Queue:WaitingTokenLifetime", "00:00:02"),
+            ("Queue:PurgeInterval", "00:00:00.200"),
+        ]));
+        using var booking = new BookingDriver(system);
+        var user = await booking.SignUpReplicatedAsync("Patient");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        Assert.That(token.Status, Is.EqualTo("Waiting"));
+
+        await Eventually.Until(async () => (await booking.Token.SendAsAsync(user, HttpMethod.Get, $"/queue/tokens/{token.TokenId}")).StatusCode,
+            status => status == HttpStatusCode.NotFound, $"waiting token {token.TokenId} purged");
+
+        Assert.That(await TokenCountAsync(system, t => t.UserId == user.Id), Is.Zero);
+    }
+
+    private static Task<int> TokenCountAsync(ConcertBookingSystem system, System.Linq.Expressions.Expression<Func<QueueToken, bool>> where) =>
+        system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens.CountAsync(where));
+}

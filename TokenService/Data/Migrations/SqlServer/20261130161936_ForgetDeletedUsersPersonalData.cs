@@ -1,0 +1,72 @@
+﻿using ConcertBooking.UserReplica;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ConcertBooking.TokenService.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class ForgetDeletedUsersPersonalData : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "Name",
+                schema: "token",
+                table: "Users",
+                type: "nvarchar(100)",
+                maxLength: 100,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "nvarchar(100)",
+                oldMaxLength: 100);
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Email",
+                schema: "token",
+                table: "Users",
+                type: "nvarchar(254)",
+                maxLength: 254,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "nvarchar(254)",
+                oldMaxLength: 254);
+
+            // The tombstones kept so far lose their name and email, as new ones will.
+            migrationBuilder.ClearTombstonesPersonalData("token");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.FillTombstonesPersonalData("token");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Name",
+                schema: "token",
+                table: "Users",
+                type: "nvarchar(100)",
+                maxLength: 100,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "nvarchar(100)",
+                oldMaxLength: 100,
+                oldNullable: true);
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Email",
+                schema: "token",
+                table: "Users",
+                type: "nvarchar(254)",
+                maxLength: 254,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "nvarchar(254)",
+                oldMaxLength: 254,
+                oldNullable: true);
+        }
+    }
+}
