@@ -15,6 +15,9 @@ public sealed class IdentityIssuerOptions
     /// <summary>The least hashing cost accepted outside Development and Testing: ASP.NET Core Identity's own default.</summary>
     public const int MinimumHashIterations = 100_000;
 
+    /// <summary>The environment `make bench` runs the services in: Production in all but the hashing cost it may lower.</summary>
+    public const string BenchEnvironment = "Bench";
+
     /// <summary>The <c>KeyId</c> of the signing key new tokens are signed with; the others only check tokens still in flight.</summary>
     [Required]
     [MaxLength(64)]
@@ -30,7 +33,8 @@ public sealed class IdentityIssuerOptions
     /// <summary>
     /// PBKDF2-HMAC-SHA512 iterations of a new password hash (ASP.NET Core Identity's hasher, format v3; OWASP's figure
     /// for this function is 210,000). A hash stores its own count, so old hashes keep verifying after a change, and a
-    /// sign-in re-hashes a password whose count is lower. At least <see cref="MinimumHashIterations"/> outside Development and Testing.
+    /// sign-in re-hashes a password whose count is lower. At least <see cref="MinimumHashIterations"/> outside Development, Testing
+    /// and the bench's environment.
     /// </summary>
     [Range(1, 10_000_000)]
     public int PasswordHashIterations { get; set; } = 210_000;
