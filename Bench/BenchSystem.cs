@@ -5,7 +5,8 @@ namespace ConcertBooking.Bench;
 
 /// <summary>
 /// The four services as processes on the local RabbitMQ and PostgreSQL, in a virtual host and databases of their own:
-/// the tests' <see cref="ProcessSystem"/>, run as deployed (Production, no test settings), and the bench's queries.
+/// the tests' <see cref="ProcessSystem"/>, run as deployed (the Bench environment: Production's settings, with the run's own
+/// keys and a low password-hashing cost, see <see cref="TestSecrets"/>), and the bench's queries.
 /// </summary>
 internal sealed class BenchSystem : IAsyncDisposable
 {
@@ -34,9 +35,10 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public static readonly Guid ConcertId = Guid.Parse("be4c0000-0000-4000-8000-000000000001");
 
-    public const string SigningKey = "bench-only-entry-pass-signing-key-0123456789abcdef";
-
-    /// <summary>A concert with enough seats for the reservation phase, and the key its entry passes are signed with.</summary>
+    /// <summary>
+    /// A concert with enough seats for the reservation phase, and no per-user cap to speak of: the phase measures the
+    /// reservation path with one user, not the fairness rule (the entry passes are signed with the run's key, <see cref="TestSecrets"/>).
+    /// </summary>
     public static readonly KeyValuePair<string, string>[] ConcertSettings =
     [
         new("Concerts__Demo__2__Id", ConcertId.ToString()),
@@ -46,8 +48,8 @@ internal sealed class BenchSystem : IAsyncDisposable
         .. "ABCDEFGH".Select((row, i) => new KeyValuePair<string, string>($"Concerts__Demo__2__Rows__{i}", row.ToString())),
         new("Concerts__Demo__2__SeatsPerRow", "100"),
         new("Concerts__Demo__2__Price", "10"),
-        new("EntryPass__SigningKey", SigningKey),
         new("Reservations__HoldTime", "01:00:00"),
+        new("Reservations__MaxSeatsPerUser", "10000"),
     ];
 
     public IReadOnlyDictionary<string, ServiceProcess> Services => _processes.Services;
@@ -60,7 +62,7 @@ internal sealed class BenchSystem : IAsyncDisposable
             service => service switch
             {
                 "concert" => [.. ConcertSettings, .. FlashSaleSettings.Concert(flashSaleSeats)],
-                "token" => [.. FlashSaleSettings.Admission, new("EntryPass__SigningKey", SigningKey)],
+                "token" => FlashSaleSettings.Admission,
                 _ => [],
             },
             options: new ProcessSystemOptions
@@ -68,7 +70,10 @@ internal sealed class BenchSystem : IAsyncDisposable
                 Transport = transport,
                 KafkaSettings = [], // as deployed: the tests' short session timeouts are for their faults
                 CommonSettings = new Dictionary<string, string>(),
-                Processes = new ServiceProcessOptions { EnvironmentName = "Production", LogDirectory = null },
+                // Not Development: the development keys are refused as in production. Not Production either: UserService
+                // allows the bench's low password-hashing cost (TestSecrets) only in this environment, so that signups measure
+                // the pipeline (outbox, relay, replicas) rather than PBKDF2.
+                Processes = new ServiceProcessOptions { EnvironmentName = "Bench", LogDirectory = null },
                 VirtualHostPrefix = "cb-bench",
             },
             cancellationToken: cancellationToken);

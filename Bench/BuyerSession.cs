@@ -42,53 +42,69 @@ internal sealed record ReservationAnswer(Guid Id, string Status);
 internal sealed record PaymentAnswer(Guid Id, string Status);
 
 /// <summary>
-/// Every HTTP call a buyer makes, and only here: the user id travels in bodies and paths today. When sign-in lands
-/// (branch identity: a password at signup, <c>POST /auth/token</c>, a bearer token instead of the user id on
-/// user-scoped routes), this class is the one to change.
+/// Every HTTP call a buyer makes, and only here: signed up with a password, signed in, and from then on named by the
+/// access token on every user-scoped route, as a real client is.
 /// </summary>
 internal sealed class BuyerSession
 {
-    private readonly BookingClients _clients;
+    /// <summary>Every buyer's password: long enough for the policy, cheap to hash at the bench's lowered cost.</summary>
+    private const string Password = "flash sale buyers sign up with this passphrase 7315";
 
-    private BuyerSession(BookingClients clients, Guid userId)
+    private readonly BookingClients _clients;
+    private readonly string _accessToken;
+
+    private BuyerSession(BookingClients clients, Guid userId, string accessToken)
     {
         _clients = clients;
         UserId = userId;
+        _accessToken = accessToken;
     }
 
     public Guid UserId { get; }
 
-    /// <summary>Signs a buyer up at UserService; null when it was not answered 201.</summary>
+    /// <summary>Signs a buyer up and in at UserService; null when either was not answered with success.</summary>
     public static async Task<BuyerSession?> SignUpAsync(BookingClients clients, string name, string email, CancellationToken cancellationToken)
     {
-        var created = await SendAsync<IdAnswer>(clients.Users, HttpMethod.Post, "/users", new { name, email }, null, cancellationToken);
-        return created is { Status: 201, Body: { } user } ? new BuyerSession(clients, user.Id) : null;
+        var created = await SendAsync<IdAnswer>(clients.Users, HttpMethod.Post, "/users", new { name, email, password = Password }, null, null, cancellationToken);
+        if (created is not { Status: 201, Body: { } user })
+        {
+            return null;
+        }
+
+        var signedIn = await SendAsync<TokenAnswer>(clients.Users, HttpMethod.Post, "/auth/token", new { email, password = Password }, null, null, cancellationToken);
+        return signedIn is { Status: 200, Body: { } token } ? new BuyerSession(clients, user.Id, token.AccessToken) : null;
     }
 
     public Task<Answer<object>> TopUpAsync(decimal amount, CancellationToken cancellationToken) =>
-        SendAsync<object>(_clients.Payments, HttpMethod.Post, $"/wallets/{UserId}/charge", new { amount }, null, cancellationToken);
+        SendAsync<object>(_clients.Payments, HttpMethod.Post, $"/wallets/{UserId}/charge", new { amount }, null, _accessToken, cancellationToken);
 
     public Task<Answer<QueueTokenAnswer>> EnterQueueAsync(Guid concertId, CancellationToken cancellationToken) =>
-        SendAsync<QueueTokenAnswer>(_clients.Tokens, HttpMethod.Post, $"/queue/{concertId}/tokens", new { userId = UserId }, null, cancellationToken);
+        SendAsync<QueueTokenAnswer>(_clients.Tokens, HttpMethod.Post, $"/queue/{concertId}/tokens", null, null, _accessToken, cancellationToken);
 
     public Task<Answer<QueueTokenAnswer>> TokenAsync(Guid tokenId, CancellationToken cancellationToken) =>
-        SendAsync<QueueTokenAnswer>(_clients.Tokens, HttpMethod.Get, $"/queue/tokens/{tokenId}", null, null, cancellationToken);
+        SendAsync<QueueTokenAnswer>(_clients.Tokens, HttpMethod.Get, $"/queue/tokens/{tokenId}", null, null, _accessToken, cancellationToken);
 
     public Task<Answer<ReservationAnswer>> HoldAsync(Guid seatId, string entryPass, CancellationToken cancellationToken) =>
-        SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Post, "/reservations", new { userId = UserId, seatId },
-            ("X-Entry-Pass", entryPass), cancellationToken);
+        SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Post, "/reservations", new { seatId },
+            ("X-Entry-Pass", entryPass), _accessToken, cancellationToken);
 
     public Task<Answer<PaymentAnswer>> PayAsync(Guid reservationId, string idempotencyKey, CancellationToken cancellationToken) =>
-        SendAsync<PaymentAnswer>(_clients.Payments, HttpMethod.Post, "/payments", new { reservationId, userId = UserId },
-            ("Idempotency-Key", idempotencyKey), cancellationToken);
+        SendAsync<PaymentAnswer>(_clients.Payments, HttpMethod.Post, "/payments", new { reservationId },
+            ("Idempotency-Key", idempotencyKey), _accessToken, cancellationToken);
 
     public Task<Answer<ReservationAnswer>> ReservationAsync(Guid reservationId, CancellationToken cancellationToken) =>
-        SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Get, $"/reservations/{reservationId}", null, null, cancellationToken);
+        SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Get, $"/reservations/{reservationId}", null, null, _accessToken, cancellationToken);
 
     private static async Task<Answer<T>> SendAsync<T>(
-        HttpClient client, HttpMethod method, string path, object? body, (string Name, string Value)? header, CancellationToken cancellationToken)
+        HttpClient client, HttpMethod method, string path, object? body, (string Name, string Value)? header, string? accessToken,
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
         if (header is var (name, value))
         {
             request.Headers.Add(name, value);
@@ -110,4 +126,6 @@ internal sealed class BuyerSession
     }
 
     private sealed record IdAnswer(Guid Id);
+
+    private sealed record TokenAnswer(string AccessToken);
 }

@@ -6,10 +6,12 @@ using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Database;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.UserReplica;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceAuthentication();
 builder.AddServiceDatabase<ConcertDbContext, PostgresConcertDbContext, SqlServerConcertDbContext>();
 builder.AddUserReplica<ConcertDbContext>();
 builder.AddMessaging<ConcertDbContext>(bus =>

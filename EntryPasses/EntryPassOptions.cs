@@ -4,7 +4,8 @@ namespace ConcertBooking.EntryPasses;
 
 /// <summary>
 /// Bound from <c>EntryPass</c>. TokenService signs with the key and ConcertService verifies with the same key,
-/// so both must be configured with the same value; it never travels between the services.
+/// so both must be configured with the same value; it never travels between the services. The development key is in
+/// their appsettings.Development.json only; elsewhere it must be set, and a published key stops the service at start.
 /// </summary>
 public sealed class EntryPassOptions
 {

@@ -6,10 +6,12 @@ using ConcertBooking.PaymentService.Data;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.UserReplica;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceAuthentication();
 builder.AddServiceDatabase<PaymentDbContext, PostgresPaymentDbContext, SqlServerPaymentDbContext>();
 builder.AddUserReplica<PaymentDbContext>();
 builder.AddMessaging<PaymentDbContext>(bus =>

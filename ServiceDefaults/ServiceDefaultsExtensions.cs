@@ -45,22 +45,27 @@ public static class ServiceDefaultsExtensions
         // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<RequestCharsetMiddleware>();
+        // After the above, so a 401 or 403 of the authentication and authorization middleware is a problem
+        // document too (left to themselves, they would run first and answer with an empty body).
+        app.UseAuthentication();
+        app.UseAuthorization();
 
-        app.MapTelemetry();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The plumbing is open to anyone; every other endpoint says who may call it (a test holds each to that).
+        app.MapTelemetry().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
 
         // Live: the process answers. Ready: this instance can serve its API, which needs its database and nothing else;
         // a broker outage or an outbox backlog keeps it in rotation (writes go on into the outbox, which is what the outbox
         // is for) and shows in /health instead, where people and alerting look, with every check's status and reason.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         // Not for load balancers: 503 when any check is unhealthy (a broker outage), 200 when healthy or degraded.
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         return app;
     }
 

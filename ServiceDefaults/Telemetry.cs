@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -65,9 +66,5 @@ public static class Telemetry
         return builder;
     }
 
-    public static WebApplication MapTelemetry(this WebApplication app)
-    {
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
-    }
+    public static IEndpointConventionBuilder MapTelemetry(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 }

@@ -6,7 +6,8 @@ namespace ConcertBooking.Testing;
 /// UserService and the three replicas as separate processes on the real broker and database: the shape of a
 /// deployment, for fault tests that kill processes and take the broker away, and for the bench. Databases of its own,
 /// and a broker of its own: a RabbitMQ virtual host (optionally behind a cuttable proxy), or on Kafka a dev broker
-/// process (librdkafka's mock cluster with the system's topics) started and stopped with the system.
+/// process (librdkafka's mock cluster with the system's topics) started and stopped with the system; and the run's
+/// own keys (<see cref="TestSecrets"/>).
 /// </summary>
 public sealed class ProcessSystem : IAsyncDisposable
 {
@@ -58,7 +59,7 @@ public sealed class ProcessSystem : IAsyncDisposable
             {
                 var database = PostgresDatabases.NewName(service);
                 system._connectionStrings[service] = PostgresDatabases.ConnectionString(database, maxPoolSize: 20);
-                var environment = new Dictionary<string, string>
+                var environment = new Dictionary<string, string>(TestSecrets.EnvironmentSettings(service))
                 {
                     ["ConnectionStrings__Database"] = PostgresDatabases.ConnectionString(database, maxPoolSize: 20, port: postgresPort?.Invoke(service)),
                 };

@@ -1,3 +1,4 @@
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.UserReplica.Consumers;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -32,13 +33,17 @@ public static class UserReplicaRegistration
         return bus;
     }
 
-    /// <summary><c>GET /users/{id}</c>: the local copy, so an operator can inspect what this replica holds.</summary>
+    /// <summary>
+    /// <c>GET /users/{id}</c>: the local copy, so an operator (the ops key) can inspect what this replica holds, and a
+    /// user can see their own; nobody else's.
+    /// </summary>
     public static IEndpointRouteBuilder MapUserReplicaApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/{id:guid}", GetUser)
             .WithName("GetReplicatedUser")
             .WithTags("User replica")
-            .WithSummary("This service's replicated copy of a user.");
+            .RequireSelf("id", allowOperators: true)
+            .WithSummary("This service's replicated copy of a user: for the user themself or an operator.");
         return app;
     }
 

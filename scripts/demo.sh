@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: the whole booking flow with curl against the running system
-# (`make up`): sign up, wait for the replicas, queue, admission, reserve,
-# charge, pay (twice with one Idempotency-Key), confirmation. Prints each step.
+# (`make up`): sign up with a password, sign in for an access token, wait for
+# the replicas, queue, admission, reserve, charge, pay (twice with one
+# Idempotency-Key), confirmation. Every call after sign-in carries the token:
+# each service checks it locally with UserService's public key. Prints each step.
 set -euo pipefail
 LOG_TAG="demo"
 # shellcheck source=scripts/lib.sh
@@ -21,13 +23,16 @@ done
 
 STATUS=""
 BODY=""
-# call METHOD URL [JSON] [HEADER...]: sets STATUS and BODY, prints both.
+ACCESS_TOKEN=""
+# call METHOD URL [JSON] [HEADER...]: sets STATUS and BODY, prints both; sends
+# the access token once there is one.
 call() {
   local method="$1" url="$2" data="${3:-}" out
   shift 3 || shift $#
   local args=(-sS -m 10 -X "$method" -w '\n%{http_code}' -H 'Content-Type: application/json')
   local header
   for header in "$@"; do args+=(-H "$header"); done
+  [[ -n "$ACCESS_TOKEN" ]] && args+=(-H "Authorization: Bearer $ACCESS_TOKEN")
   [[ -n "$data" ]] && args+=(-d "$data")
   out="$(curl "${args[@]}" "$url")" || die "$method $url failed"
   STATUS="${out##*$'\n'}"
@@ -57,10 +62,18 @@ poll() {
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "1. Sign up a user at UserService"
-call POST "$USERS/users" "{\"name\":\"Demo Fan\",\"email\":\"demo.$(date +%s%N)@example.com\"}"
+step "1. Sign up a user at UserService, with a password (15 characters or more; hashed, never sent on)"
+EMAIL="demo.$(date +%s%N)@example.com"
+PASSWORD="a demo fan's long passphrase $RANDOM"
+call POST "$USERS/users" "{\"name\":\"Demo Fan\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 expect 201
 USER_ID="$(json "j['id']")"
+
+step "1b. Sign in: email and password for a short-lived access token (a JWT signed by UserService)"
+call POST "$USERS/auth/token" "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+expect 200
+ACCESS_TOKEN="$(json "j['accessToken']")"
+echo "  POST auth/token -> $STATUS (token for user $(json "j['userId']"), expires $(json "j['expiresAt']"))"
 
 step "2. Wait until the user is replicated to ConcertService, PaymentService and TokenService"
 for base in "$CONCERTS" "$PAYMENTS" "$TOKENS"; do
@@ -76,11 +89,11 @@ SEAT_ID="$(json "next(s['id'] for s in j if s['status'] == 'Available')")"
 SEAT_LABEL="$(json "next(s['label'] for s in j if s['id'] == '$SEAT_ID')")"
 echo "  concert $CONCERT_ID, seat $SEAT_LABEL ($SEAT_ID)"
 
-step "4. Enter the waiting queue at TokenService, then again (the same token comes back)"
-call POST "$TOKENS/queue/$CONCERT_ID/tokens" "{\"userId\":\"$USER_ID\"}"
+step "4. Enter the waiting queue at TokenService as the signed-in user, then again (the same token comes back)"
+call POST "$TOKENS/queue/$CONCERT_ID/tokens"
 expect 201
 TOKEN_ID="$(json "j['tokenId']")"
-call POST "$TOKENS/queue/$CONCERT_ID/tokens" "{\"userId\":\"$USER_ID\"}"
+call POST "$TOKENS/queue/$CONCERT_ID/tokens"
 expect 200
 
 step "5. Poll the token until the admitter lets it in with a signed entry pass"
@@ -88,7 +101,7 @@ poll "admission of token $TOKEN_ID" "j['status'] == 'Admitted'" GET "$TOKENS/que
 PASS="$(json "j['entryPass']")"
 
 step "6. Reserve the seat at ConcertService with the pass (ConcertService verifies it locally)"
-call POST "$CONCERTS/reservations" "{\"userId\":\"$USER_ID\",\"seatId\":\"$SEAT_ID\"}" "X-Entry-Pass: $PASS"
+call POST "$CONCERTS/reservations" "{\"seatId\":\"$SEAT_ID\"}" "X-Entry-Pass: $PASS"
 expect 201
 RESERVATION_ID="$(json "j['id']")"
 
@@ -101,9 +114,9 @@ expect 200
 
 step "9. Pay, then retry with the same Idempotency-Key (the same answer, charged once)"
 KEY="demo-$(date +%s%N)"
-call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\",\"userId\":\"$USER_ID\"}" "Idempotency-Key: $KEY"
+call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\"}" "Idempotency-Key: $KEY"
 expect 201
-call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\",\"userId\":\"$USER_ID\"}" "Idempotency-Key: $KEY"
+call POST "$PAYMENTS/payments" "{\"reservationId\":\"$RESERVATION_ID\"}" "Idempotency-Key: $KEY"
 expect 201   # the first answer replayed (Idempotent-Replayed: true), nothing charged again
 
 step "10. Wait for the confirmation (PaymentCompleted -> ConcertService -> ReservationConfirmed)"

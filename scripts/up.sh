@@ -50,7 +50,7 @@ mkdir -p "$LOG_DIR"
 echo "$TRANSPORT" >"$RUN_DIR/transport"
 # The ops API exists only with a key: a random one per checkout, never committed.
 if [[ ! -s "$RUN_DIR/ops-key" ]]; then
-  (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$RUN_DIR/ops-key")
+  (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 48 >"$RUN_DIR/ops-key")
 fi
 OPS_KEY="$(cat "$RUN_DIR/ops-key")"
 
@@ -186,16 +186,18 @@ EOF
 
 Logs: .run/logs/<Service>.log   Stop: make down   (make down INFRA=1 also stops RabbitMQ and PostgreSQL)
 
-Sign up a user:
-  curl -s -X POST http://127.0.0.1:5101/users -H 'Content-Type: application/json' -d '{"name":"Ada","email":"ada@example.com"}'
-Look the user up in a replica (e.g. ConcertService's), with the id returned above:
-  curl -s http://127.0.0.1:5102/users/<id>
-EOF
-  cat <<EOF
+Sign up (a password of 15 characters or more), sign in for an access token, and send it along:
+  curl -s -X POST http://127.0.0.1:5101/users -H 'Content-Type: application/json' \
+    -d '{"name":"Ada","email":"ada@example.com","password":"ada's long concert passphrase 42"}'
+  TOKEN=$(curl -s -X POST http://127.0.0.1:5101/auth/token -H 'Content-Type: application/json' \
+    -d '{"email":"ada@example.com","password":"ada's long concert passphrase 42"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+  curl -s http://127.0.0.1:5101/users/me -H "Authorization: Bearer $TOKEN"
+Look yourself up in a replica (e.g. ConcertService's), with the id returned above:
+  curl -s http://127.0.0.1:5102/users/<id> -H "Authorization: Bearer $TOKEN"
 The whole booking flow, step by step:  make demo
-Operations (the key is in .run/ops-key, made once per checkout):
-  status page     http://127.0.0.1:5102/ops/status?apiKey=$OPS_KEY
-  dead letters    curl -s -H "X-Api-Key: $OPS_KEY" http://127.0.0.1:5102/ops/dead-letters
+Operations: the key is in .run/ops-key (made once per checkout); it goes in the X-Api-Key header, never in a URL.
+  status page     http://127.0.0.1:5102/ops/status   (it asks for the key and keeps it in the tab's session)
+  dead letters    curl -s -H "X-Api-Key: $(cat .run/ops-key)" http://127.0.0.1:5102/ops/dead-letters
   metrics         curl -s http://127.0.0.1:5102/metrics
 EOF
 }

@@ -8,7 +8,8 @@ public static class ConcertsApi
 {
     public static IEndpointRouteBuilder MapConcertsApi(this IEndpointRouteBuilder app)
     {
-        var concerts = app.MapGroup("/concerts").WithTags("Concerts");
+        // The catalogue is public: no token needed to see what is on and which seats are free.
+        var concerts = app.MapGroup("/concerts").WithTags("Concerts").AllowAnonymous();
         concerts.MapGet("/", ListConcerts).WithName("ListConcerts");
         concerts.MapGet("/{id:guid}/seats", ListSeats).WithName("ListSeats")
             .WithSummary("Every seat of the concert with its price and status: Available, Held or Sold.");

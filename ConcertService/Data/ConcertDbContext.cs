@@ -19,6 +19,8 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
 
     public DbSet<Reservation> Reservations => Set<Reservation>();
 
+    public DbSet<UserSeatCount> UserSeatCounts => Set<UserSeatCount>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -52,6 +54,17 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
             // The sweeper's scan: pending reservations by expiry.
             reservation.HasIndex(r => new { r.Status, r.ExpiresAt });
             reservation.HasOne<Seat>().WithMany().HasForeignKey(r => r.SeatId);
+            // One pending hold per entry pass: a second hold with the same pass fails on this index, whatever the race.
+            // (Double-quoted identifiers are standard SQL; SQL Server reads them so with QUOTED_IDENTIFIER on, as
+            // filtered indexes require anyway.)
+            reservation.HasIndex(r => r.PassTokenId).IsUnique()
+                .HasFilter($"\"{nameof(Reservation.Status)}\" = '{nameof(ReservationStatus.Pending)}' AND \"{nameof(Reservation.PassTokenId)}\" IS NOT NULL")
+                .HasDatabaseName("IX_Reservations_PassTokenId_Pending");
+        });
+        modelBuilder.Entity<UserSeatCount>(count =>
+        {
+            count.ToTable("UserSeatCounts", t => t.HasCheckConstraint("CK_UserSeatCounts_Seats_NotNegative", "\"Seats\" >= 0"));
+            count.HasKey(c => new { c.UserId, c.ConcertId });
         });
     }
 }

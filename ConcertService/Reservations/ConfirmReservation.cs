@@ -51,6 +51,10 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
         if (seatTaken == 1)
         {
             await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Confirmed, paymentId, now, cancellationToken);
+            // Sold after all: it counts against the user's cap again (their expiry took it off). Not refused at the cap:
+            // the seat is paid for, and a refund for a free seat helps nobody.
+            await db.UserSeatCounts.Where(c => c.UserId == reservation.UserId && c.ConcertId == reservation.ConcertId)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.Seats, c => c.Seats + 1), cancellationToken);
             outbox.Add(reservation.Confirmed(paymentId, amount, now), partitionKey: reservation.Id.ToString());
             return new ConfirmReservationResult.ConfirmedLate();
         }

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ConcertBooking.ConcertService.Reservations;
 
 /// <summary>
-/// Releases a hold past its expiry: the reservation becomes Expired, the seat Available, and ReservationExpired is
-/// staged in the outbox, all in one transaction. Safe with several instances and against a concurrent confirmation:
+/// Releases a hold past its expiry: the reservation becomes Expired, the seat Available, the user's seat count one
+/// less, and ReservationExpired is staged in the outbox, all in one transaction. Safe with several instances and against a concurrent confirmation:
 /// each step is a conditional UPDATE, and the one that finds nothing to change rolls the whole expiry back.
 /// </summary>
 public sealed class ExpireHold(ConcertDbContext db, IOutbox outbox)
@@ -30,6 +30,10 @@ public sealed class ExpireHold(ConcertDbContext db, IOutbox outbox)
                 .SetProperty(s => s.ReservationId, (Guid?)null)
                 .SetProperty(s => s.HeldUntil, (DateTimeOffset?)null), cancellationToken);
         var reservation = await db.Reservations.AsNoTracking().FirstAsync(r => r.Id == reservationId, cancellationToken);
+        // The seat no longer counts against the user's cap (a hold from before the count existed finds it at zero).
+        await db.UserSeatCounts
+            .Where(c => c.UserId == reservation.UserId && c.ConcertId == reservation.ConcertId && c.Seats > 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Seats, c => c.Seats - 1), cancellationToken);
         outbox.Add(reservation.Expired(now), partitionKey: reservation.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Users;
+using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,10 @@ namespace ConcertBooking.ConcertService.Reservations;
 
 /// <summary>
 /// Holds a seat for its payment, for a known user with a valid entry pass: the seat's <c>Available → Held</c>, the
-/// reservation and ReservationCreated commit in one transaction, and exactly one of concurrent attempts wins.
+/// reservation and ReservationCreated commit in one transaction, and exactly one of concurrent attempts wins. Fair
+/// access is the database's to enforce too: a pass holds one seat at a time (a filtered unique index on the
+/// reservation's pass), and a user holds at most <c>Reservations:MaxSeatsPerUser</c> seats of a concert (a
+/// conditional UPDATE of their count), however many passes and requests they throw at it.
 /// </summary>
 public sealed class HoldSeat(
     ConcertDbContext db, IOutbox outbox, IUserLookup users, EntryPassCodec passes, IOptions<ReservationOptions> options, TimeProvider time)
@@ -36,13 +40,21 @@ public sealed class HoldSeat(
             return new HoldSeatResult.NoEntryPass();
         }
 
-        var verdict = passes.Verify(entryPass, userId, seat.ConcertId, out _);
+        var verdict = passes.Verify(entryPass, userId, seat.ConcertId, out var pass);
         if (verdict != EntryPassVerdict.Valid)
         {
             return new HoldSeatResult.EntryPassRefused(verdict);
         }
 
-        var (reservation, created) = Reservation.Hold(seat, userId, time.GetUtcNow(), options.Value.HoldTime);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        if (pass!.ExpiresAt - now > settings.HoldTime + ReservationOptions.PassLifetimeTolerance)
+        {
+            return new HoldSeatResult.EntryPassOutlivesHold(settings.HoldTime);
+        }
+
+        var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
+        await EnsureSeatCountAsync(userId, seat.ConcertId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The database picks the one winner: the UPDATE takes the row lock, and a concurrent attempt re-reads the
         // row after the winner commits, sees it Held and matches nothing.
@@ -59,8 +71,50 @@ public sealed class HoldSeat(
 
         db.Reservations.Add(reservation);
         outbox.Add(created, partitionKey: reservation.Id.ToString());
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            // Another pending reservation made with this pass committed first (or is about to): one hold per pass.
+            await transaction.RollbackAsync(cancellationToken);
+            return new HoldSeatResult.PassAlreadyHolding();
+        }
+
+        // Last, after the seat and the reservation, in the order the sweeper takes its locks (reservation, seat, count).
+        var counted = await db.UserSeatCounts
+            .Where(c => c.UserId == userId && c.ConcertId == seat.ConcertId && c.Seats < settings.MaxSeatsPerUser)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Seats, c => c.Seats + 1), cancellationToken);
+        if (counted == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new HoldSeatResult.SeatLimitReached(settings.MaxSeatsPerUser);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new HoldSeatResult.Held(reservation);
+    }
+
+    /// <summary>The user's count for the concert, created at zero on their first hold there (a concurrent first hold may create it instead).</summary>
+    private async Task EnsureSeatCountAsync(Guid userId, Guid concertId, CancellationToken cancellationToken)
+    {
+        if (await db.UserSeatCounts.AnyAsync(c => c.UserId == userId && c.ConcertId == concertId, cancellationToken))
+        {
+            return;
+        }
+
+        db.UserSeatCounts.Add(new UserSeatCount { UserId = userId, ConcertId = concertId });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 }

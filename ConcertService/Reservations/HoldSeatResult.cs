@@ -27,4 +27,13 @@ public abstract record HoldSeatResult
 
     /// <summary>Held or sold already: another reservation won the seat.</summary>
     public sealed record SeatTaken(string Label) : HoldSeatResult;
+
+    /// <summary>The pass would stay valid longer than a hold (<paramref name="HoldTime"/>): TokenService admits for too long.</summary>
+    public sealed record EntryPassOutlivesHold(TimeSpan HoldTime) : HoldSeatResult;
+
+    /// <summary>The pass already holds another seat that is neither paid nor expired: one hold per pass at a time.</summary>
+    public sealed record PassAlreadyHolding : HoldSeatResult;
+
+    /// <summary>The user already holds or bought <paramref name="Max"/> seats of this concert.</summary>
+    public sealed record SeatLimitReached(int Max) : HoldSeatResult;
 }

@@ -31,8 +31,14 @@ public sealed class Reservation
 
     public Guid? PaymentId { get; set; }
 
-    /// <summary>A pending hold of the seat at its current price, until <paramref name="holdTime"/> from now.</summary>
-    public static (Reservation Reservation, ReservationCreated Event) Hold(Seat seat, Guid userId, DateTimeOffset now, TimeSpan holdTime)
+    /// <summary>
+    /// The queue token whose entry pass made the hold. While the reservation is Pending no other reservation has the
+    /// same one (a filtered unique index): a pass holds one seat at a time. Null for holds made before passes were recorded.
+    /// </summary>
+    public Guid? PassTokenId { get; set; }
+
+    /// <summary>A pending hold of the seat at its current price, until <paramref name="holdTime"/> from now, made with the pass of <paramref name="passTokenId"/>.</summary>
+    public static (Reservation Reservation, ReservationCreated Event) Hold(Seat seat, Guid userId, Guid passTokenId, DateTimeOffset now, TimeSpan holdTime)
     {
         var reservation = new Reservation
         {
@@ -44,6 +50,7 @@ public sealed class Reservation
             Status = ReservationStatus.Pending,
             CreatedAt = now,
             ExpiresAt = now + holdTime,
+            PassTokenId = passTokenId,
         };
         return (reservation, new ReservationCreated(reservation.Id, reservation.ConcertId, reservation.SeatId, userId, reservation.Amount,
             reservation.CreatedAt, reservation.ExpiresAt));

@@ -24,4 +24,18 @@ public sealed class ReservationOptions
 
     [Range(1, 10_000)]
     public int SweepBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How many seats of one concert a user may hold or have bought at once, however many entry passes they collect;
+    /// counted in <c>UserSeatCounts</c> by conditional UPDATEs, so concurrent holds cannot go past it.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxSeatsPerUser { get; set; } = 4;
+
+    /// <summary>
+    /// How much longer than a hold an entry pass may still be valid when it is used: the clocks of TokenService and
+    /// ConcertService may disagree a little. A pass that outlives a hold by more could hold one seat after another
+    /// (TokenService's <c>Queue:AdmissionLifetime</c> must not exceed <see cref="HoldTime"/>).
+    /// </summary>
+    public static readonly TimeSpan PassLifetimeTolerance = TimeSpan.FromSeconds(30);
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.UserReplica;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,25 +17,30 @@ public static class ReservationsApi
 
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
-        var reservations = app.MapGroup("/reservations").WithTags("Reservations");
+        var reservations = app.MapGroup("/reservations").WithTags("Reservations").RequireAuthorization();
         reservations.MapPost("/", ReserveSeat).WithValidation<ReserveSeatRequest>().WithName("ReserveSeat")
-            .WithSummary($"Hold a seat for its payment; needs the entry pass from the waiting queue in {EntryPassHeader}.");
-        reservations.MapGet("/{id:guid}", GetReservation).WithName("GetReservation");
+            .WithSummary($"Hold a seat for the signed-in user; needs their entry pass from the waiting queue in {EntryPassHeader}.");
+        reservations.MapGet("/{id:guid}", GetReservation).WithName("GetReservation")
+            .WithSummary("One of the signed-in user's reservations; another user's is 404, as if it did not exist.");
         return app;
     }
 
     internal static async Task<Results<Created<ReservationResponse>, ProblemHttpResult>> ReserveSeat(
-        ReserveSeatRequest request, [FromHeader(Name = EntryPassHeader)] string? entryPass, HoldSeat hold, CancellationToken cancellationToken)
+        ClaimsPrincipal caller, ReserveSeatRequest request, [FromHeader(Name = EntryPassHeader)] string? entryPass, HoldSeat hold,
+        CancellationToken cancellationToken)
     {
-        var (userId, seatId) = (request.UserId!.Value, request.SeatId!.Value);
+        var (userId, seatId) = (caller.UserId(), request.SeatId!.Value);
         return ToHttp(await hold.HoldAsync(userId, seatId, entryPass, cancellationToken), userId, seatId);
     }
 
     internal static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
-        Guid id, ConcertDbContext db, CancellationToken cancellationToken) =>
-        await db.Reservations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } reservation
+        Guid id, ClaimsPrincipal caller, ConcertDbContext db, CancellationToken cancellationToken)
+    {
+        var userId = caller.UserId();
+        return await db.Reservations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.UserId == userId, cancellationToken) is { } reservation
             ? TypedResults.Ok(ReservationResponse.From(reservation))
-            : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"There is no reservation {id}.");
+            : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"You have no reservation {id}.");
+    }
 
     private static Results<Created<ReservationResponse>, ProblemHttpResult> ToHttp(HoldSeatResult result, Guid userId, Guid seatId) => result switch
     {
@@ -55,6 +62,12 @@ public static class ReservationsApi
             _ => "The entry pass's signature does not match.",
         }),
         HoldSeatResult.SeatTaken(var label) => Problem(StatusCodes.Status409Conflict, "Seat not available", $"Seat {label} is already held or sold."),
+        HoldSeatResult.EntryPassOutlivesHold(var holdTime) => Problem(StatusCodes.Status403Forbidden, "Entry pass outlives a hold",
+            $"The entry pass stays valid for longer than a hold ({holdTime}); TokenService's Queue:AdmissionLifetime must not exceed ConcertService's Reservations:HoldTime."),
+        HoldSeatResult.PassAlreadyHolding => Problem(StatusCodes.Status409Conflict, "Entry pass already holds a seat",
+            "One entry pass holds one seat at a time: pay for the seat it holds, or let that hold expire, before holding another."),
+        HoldSeatResult.SeatLimitReached(var max) => Problem(StatusCodes.Status409Conflict, "Seat limit reached",
+            $"You already hold or bought {max} seats of this concert, the most one user may (Reservations:MaxSeatsPerUser)."),
         _ => throw new UnreachableException($"Unexpected {result}"),
     };
 

@@ -1,3 +1,4 @@
 namespace ConcertBooking.ConcertService.Reservations;
 
-public sealed record ReserveSeatRequest(Guid? UserId, Guid? SeatId);
+/// <summary>The seat only: the user is the access token's, never the body's.</summary>
+public sealed record ReserveSeatRequest(Guid? SeatId);

@@ -6,7 +6,6 @@ public sealed class ReserveSeatRequestValidator : AbstractValidator<ReserveSeatR
 {
     public ReserveSeatRequestValidator()
     {
-        RuleFor(r => r.UserId).NotNull().NotEqual(Guid.Empty).WithMessage("UserId is required.");
         RuleFor(r => r.SeatId).NotNull().NotEqual(Guid.Empty).WithMessage("SeatId is required.");
     }
 }

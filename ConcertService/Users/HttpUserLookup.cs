@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.ConcertService.Users;
 
-/// <summary>GET UserService's /users/{id} with a timeout and retries: what the replica spares every booking.</summary>
-internal sealed class HttpUserLookup(HttpClient client, IOptions<UserLookupOptions> options) : IUserLookup
+/// <summary>
+/// GET UserService's /users/{id} with a timeout and retries: what the replica spares every booking. UserService shows
+/// a user only to that user, so the caller's own access token goes along.
+/// </summary>
+internal sealed class HttpUserLookup(HttpClient client, IOptions<UserLookupOptions> options, IHttpContextAccessor http) : IUserLookup
 {
     public async Task<UserLookupResult> FindAsync(Guid userId, CancellationToken cancellationToken)
     {
@@ -15,7 +18,13 @@ internal sealed class HttpUserLookup(HttpClient client, IOptions<UserLookupOptio
             timeout.CancelAfter(settings.Timeout);
             try
             {
-                using var response = await client.GetAsync(new Uri(settings.UserServiceUrl, $"/users/{userId}"), timeout.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.UserServiceUrl, $"/users/{userId}"));
+                if (http.HttpContext?.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                }
+
+                using var response = await client.SendAsync(request, timeout.Token);
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
                     return UserLookupResult.Unknown;

@@ -11,6 +11,7 @@ public static class UserLookupRegistration
         var mode = builder.Configuration.GetValue(UserLookupOptions.SectionName + ":Mode", UserLookupMode.Replica);
         if (mode == UserLookupMode.Http)
         {
+            builder.Services.AddHttpContextAccessor();
             builder.Services.AddHttpClient<IUserLookup, HttpUserLookup>();
         }
         else

@@ -1,6 +1,10 @@
 namespace ConcertBooking.Messaging.Operations;
 
-/// <summary>Plain HTML and a few lines of script, served by the service itself: no CDN, nothing to install.</summary>
+/// <summary>
+/// Plain HTML and a few lines of script, served by the service itself: no CDN, nothing to install. The page holds no
+/// data and is served to anyone; it asks for the operations key, keeps it in the tab's session storage (gone when the
+/// tab closes, never in a URL, a cookie or the browser's history) and sends it in the X-Api-Key header of each fetch.
+/// </summary>
 internal static class StatusPage
 {
     public const string Html = """
@@ -18,11 +22,21 @@ internal static class StatusPage
   table { border-collapse: collapse; background: #fff; width: 100%; }
   td, th { border: 1px solid #dde; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   th { background: #eef0f4; } td.err { font-family: ui-monospace, monospace; font-size: 12px; }
+  #key-form { background: #fff; border: 1px solid #dde; border-radius: 8px; padding: 1rem; max-width: 34rem; }
+  #key-form input { width: 20rem; } #key-message { color: #b3261e; } [hidden] { display: none !important; }
 </style>
 </head>
 <body>
 <h1>ConcertBooking · <span id="service">…</span></h1>
-<div class="muted">Updated <span id="updated">never</span> · refreshes every 2 s</div>
+<form id="key-form" hidden>
+  <p>This page shows the service's messaging to operators. Enter the operations key (<code>Ops:ApiKey</code>; with
+  <code>make up</code> it is in <code>.run/ops-key</code>). It is kept in this tab only, until you close it.</p>
+  <label>Operations key <input id="key-input" type="password" autocomplete="off" required></label>
+  <button type="submit">Show status</button>
+  <p id="key-message"></p>
+</form>
+<div id="status" hidden>
+<div class="muted">Updated <span id="updated">never</span> · refreshes every 2 s · <button id="forget-key" type="button">Forget the key</button></div>
 <h2>Health (database, broker, outbox)</h2>
 <div class="cards" id="health"></div>
 <h2>Outbox backlog</h2>
@@ -46,9 +60,11 @@ internal static class StatusPage
 <table><thead><tr><th>Message</th><th>Queue</th><th>Type</th><th>Reason</th><th>At</th></tr></thead><tbody id="dead-letters"></tbody></table>
 <h2>Recent failures</h2>
 <table><thead><tr><th>At</th><th>Where</th><th>Message</th><th>Error</th></tr></thead><tbody id="failures"></tbody></table>
+</div>
 <script>
-const query = new URLSearchParams(location.search);
-const key = query.get("apiKey");
+const keyName = "concertbooking.ops-key";
+let key = sessionStorage.getItem(keyName);
+let timer = null;
 const text = (id, value) => document.getElementById(id).textContent = value;
 const ms = v => v == null ? "–" : v.toFixed(1);
 const cell = (tr, value, cls) => { const td = tr.insertCell(); td.textContent = value ?? ""; if (cls) td.className = cls; };
@@ -57,9 +73,30 @@ function rows(id, items, fill) {
   if (!items.length) { const tr = body.insertRow(); cell(tr, "none"); tr.cells[0].colSpan = 5; return; }
   for (const item of items) fill(body.insertRow(), item);
 }
+function askForKey(message) {
+  clearInterval(timer); timer = null; key = null; sessionStorage.removeItem(keyName);
+  document.getElementById("status").hidden = true;
+  document.getElementById("key-form").hidden = false;
+  text("key-message", message ?? "");
+  document.getElementById("key-input").focus();
+}
+function showStatus() {
+  document.getElementById("key-form").hidden = true;
+  document.getElementById("status").hidden = false;
+  refresh(); timer = setInterval(refresh, 2000);
+}
+document.getElementById("key-form").addEventListener("submit", event => {
+  event.preventDefault();
+  const input = document.getElementById("key-input");
+  key = input.value; input.value = "";
+  sessionStorage.setItem(keyName, key);
+  showStatus();
+});
+document.getElementById("forget-key").addEventListener("click", () => askForKey());
 async function refresh() {
   try {
-    const response = await fetch("status.json", { headers: key ? { "X-Api-Key": key } : {} });
+    const response = await fetch("status.json", { headers: { "X-Api-Key": key } });
+    if (response.status === 401) { askForKey("That key was refused."); return; }
     if (!response.ok) throw new Error(response.status + " " + response.statusText);
     const s = await response.json();
     text("service", s.service); text("updated", new Date(s.at).toLocaleTimeString());
@@ -90,7 +127,7 @@ async function refresh() {
     text("updated", "failed: " + error.message);
   }
 }
-refresh(); setInterval(refresh, 2000);
+if (key) showStatus(); else askForKey();
 </script>
 </body>
 </html>

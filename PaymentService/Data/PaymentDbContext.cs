@@ -19,6 +19,8 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options), IU
 
     public DbSet<PayableReservation> PayableReservations => Set<PayableReservation>();
 
+    public DbSet<WalletTopUp> WalletTopUps => Set<WalletTopUp>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -51,6 +53,14 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options), IU
             reservation.Property(r => r.ReservationId).ValueGeneratedNever();
             reservation.Property(r => r.Amount).HasPrecision(18, 2);
             reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        });
+        modelBuilder.Entity<WalletTopUp>(topUp =>
+        {
+            topUp.ToTable("WalletTopUps");
+            topUp.Property(t => t.Id).ValueGeneratedNever();
+            topUp.Property(t => t.Amount).HasPrecision(18, 2);
+            // The daily limit sums one user's top-ups of the last 24 hours.
+            topUp.HasIndex(t => new { t.UserId, t.ChargedAt });
         });
     }
 }

@@ -1,3 +1,4 @@
 namespace ConcertBooking.PaymentService.Payments;
 
-public sealed record PayReservationRequest(Guid? ReservationId, Guid? UserId);
+/// <summary>The reservation only: the payer is the access token's user, never the body's.</summary>
+public sealed record PayReservationRequest(Guid? ReservationId);

@@ -7,6 +7,5 @@ public sealed class PayReservationRequestValidator : AbstractValidator<PayReserv
     public PayReservationRequestValidator()
     {
         RuleFor(r => r.ReservationId).NotNull().NotEqual(Guid.Empty).WithMessage("ReservationId is required.");
-        RuleFor(r => r.UserId).NotNull().NotEqual(Guid.Empty).WithMessage("UserId is required.");
     }
 }

@@ -12,4 +12,7 @@ public abstract record ChargeWalletResult
 
     /// <summary>The user is not in this service's replica; nothing was written.</summary>
     public sealed record UnknownUser : ChargeWalletResult;
+
+    /// <summary>This top-up would take the last 24 hours past <paramref name="Limit"/>; <paramref name="Remaining"/> may still be added. Nothing was written.</summary>
+    public sealed record DailyLimitReached(decimal Limit, decimal Remaining) : ChargeWalletResult;
 }

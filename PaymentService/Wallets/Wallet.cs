@@ -12,7 +12,7 @@ public sealed class Wallet
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>The wallet a user's first charge creates.</summary>
+    /// <summary>The wallet a user's first charge creates (empty; the charge then credits it like any other).</summary>
     public static Wallet Open(Guid userId, decimal firstCharge, DateTimeOffset now) =>
         new() { UserId = userId, Balance = firstCharge, UpdatedAt = now };
 }

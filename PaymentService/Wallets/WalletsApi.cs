@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ConcertBooking.PaymentService.Data;
 using ConcertBooking.ServiceDefaults;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.UserReplica;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,9 +13,10 @@ public static class WalletsApi
     public static IEndpointRouteBuilder MapWalletsApi(this IEndpointRouteBuilder app)
     {
         var wallets = app.MapGroup("/wallets").WithTags("Wallets");
-        wallets.MapPost("/{userId:guid}/charge", Charge).WithValidation<ChargeWalletRequest>().WithName("ChargeWallet")
-            .WithSummary("Add money to the user's wallet (not idempotent: each call adds the amount).");
-        wallets.MapGet("/{userId:guid}", GetWallet).WithName("GetWallet");
+        wallets.MapPost("/{userId:guid}/charge", Charge).WithValidation<ChargeWalletRequest>().WithName("ChargeWallet").RequireSelf("userId")
+            .WithSummary("Add money to the signed-in user's own wallet, within the daily top-up limit (not idempotent: each call adds the amount).");
+        wallets.MapGet("/{userId:guid}", GetWallet).WithName("GetWallet").RequireSelf("userId")
+            .WithSummary("The signed-in user's own wallet.");
         return app;
     }
 
@@ -24,6 +26,10 @@ public static class WalletsApi
         {
             ChargeWalletResult.Charged(var wallet) => TypedResults.Ok(WalletResponse.From(wallet)),
             ChargeWalletResult.UnknownUser => KnownUsers.UnknownUser(userId, StatusCodes.Status404NotFound),
+            ChargeWalletResult.DailyLimitReached(var limit, var remaining) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Daily top-up limit reached",
+                detail: $"A wallet takes at most {limit:0.00} of top-ups in any 24 hours (Wallets:DailyTopUpLimit); {remaining:0.00} more is possible now.",
+                extensions: new Dictionary<string, object?> { ["limit"] = limit, ["remaining"] = remaining }),
             var other => throw new UnreachableException($"Unexpected {other}"),
         };
 

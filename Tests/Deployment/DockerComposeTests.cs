@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
@@ -6,7 +7,10 @@ using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
 using ConcertBooking.Messaging.RabbitMq;
+using ConcertBooking.ServiceDefaults;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Identity;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -18,7 +22,7 @@ namespace ConcertBooking.Tests.Deployment;
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Deployment)]
-public sealed class DockerComposeTests
+public sealed partial class DockerComposeTests
 {
     private static readonly string Root = FindRepositoryRoot();
     private Dictionary<object, object> _root = null!;
@@ -62,8 +66,10 @@ public sealed class DockerComposeTests
             Assert.That(environment["Messaging__ServiceName"], Is.EqualTo(appsettings["Messaging"]!["ServiceName"]!.GetValue<string>()));
             Assert.That(Enum.Parse<TestTransport>(environment["Messaging__Transport"]), Is.EqualTo(transport));
             Assert.That(Enum.Parse<DatabaseProvider>(environment["Database__Provider"]), Is.EqualTo(database));
-            Assert.That(environment["ConnectionStrings__Database"], Does.Contain(database == DatabaseProvider.SqlServer ? "${MSSQL_SA_PASSWORD:-" : "${POSTGRES_PASSWORD:-"),
-                "passwords come from a variable with a dev-only default");
+            var login = $"concertbooking_{name.Replace("-local", "", StringComparison.Ordinal)}";
+            Assert.That(environment["ConnectionStrings__Database"], Does.Contain(database == DatabaseProvider.SqlServer ? $"User Id={login};" : $"Username={login};")
+                .And.Contain($"${{{login.Replace("concertbooking_", "", StringComparison.Ordinal).ToUpperInvariant()}_DB_PASSWORD:?"),
+                "the service's own login, its password a required variable");
             foreach (var key in environment.Keys)
             {
                 Assert.That(IsKnownSetting(key, appsettings), Is.True, $"{name}: {key} is not a setting the service reads");
@@ -76,9 +82,16 @@ public sealed class DockerComposeTests
             foreach (var (dependency, condition) in Map(service["depends_on"]))
             {
                 Assert.That(_services, Contains.Key((string)dependency));
-                Assert.That(_services[(string)dependency], Contains.Key("healthcheck"), $"{dependency} needs a health check to be waited for");
                 Assert.That(List(_services[(string)dependency]["profiles"]), Is.EqualTo(new[] { profile }), $"{dependency} runs in the same profile");
-                Assert.That(Map(condition)["condition"], Is.EqualTo("service_healthy"));
+                if (Map(condition)["condition"] is "service_completed_successfully")
+                {
+                    Assert.That(_services[(string)dependency]["restart"], Is.EqualTo("no"), $"{dependency} is a one-shot job");
+                }
+                else
+                {
+                    Assert.That(_services[(string)dependency], Contains.Key("healthcheck"), $"{dependency} needs a health check to be waited for");
+                    Assert.That(Map(condition)["condition"], Is.EqualTo("service_healthy"));
+                }
             }
         });
     }
@@ -170,8 +183,97 @@ public sealed class DockerComposeTests
     public void The_services_that_issue_and_check_entry_passes_share_one_signing_key(string checker, string issuer)
     {
         string Key(string service) => (string)Map(_services[service]["environment"])["EntryPass__SigningKey"];
-        Assert.That(Key(checker), Is.EqualTo(Key(issuer)).And.StartWith("${ENTRY_PASS_SIGNING_KEY:-"));
+        Assert.That(Key(checker), Is.EqualTo(Key(issuer)).And.StartWith("${ENTRY_PASS_SIGNING_KEY:?"));
     }
+
+    /// <summary>Variables whose value is a password or a key: compose must refuse to start without them, never fall back.</summary>
+    private static bool IsSecret(string variable) =>
+        new[] { "PASSWORD", "KEY", "SECRET", "TOKEN", "PEM" }.Any(word => variable.Contains(word, StringComparison.OrdinalIgnoreCase))
+        && !variable.EndsWith("_KEY_ID", StringComparison.Ordinal);
+
+    [Test]
+    public void No_secret_has_a_default_and_every_secret_is_required_with_a_message()
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        var references = VariableReference().Matches(text).Select(m => (Name: m.Groups["name"].Value, Operator: m.Groups["op"].Value, Tail: m.Groups["rest"].Value)).ToList();
+        var secrets = references.Where(r => IsSecret(r.Name)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(secrets.Select(s => s.Name).Distinct(), Is.SupersetOf(new[]
+            {
+                "IDENTITY_SIGNING_KEY_PEM", "IDENTITY_PUBLIC_KEY_PEM", "ENTRY_PASS_SIGNING_KEY", "OPS_API_KEY", "MSSQL_SA_PASSWORD", "POSTGRES_PASSWORD",
+                "RABBITMQ_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "USERS_DB_PASSWORD", "CONCERT_DB_PASSWORD", "PAYMENT_DB_PASSWORD", "TOKEN_DB_PASSWORD",
+            }));
+            foreach (var secret in secrets)
+            {
+                Assert.That(secret.Operator, Is.EqualTo(":?"), $"${{{secret.Name}{secret.Operator}{secret.Tail}}}: a secret must be ${{{secret.Name}:?message}}, with no default");
+                Assert.That(secret.Tail, Is.Not.Empty, $"{secret.Name}: the message says what to set");
+            }
+        });
+        TestContext.Out.WriteLine($"Verified: {secrets.Count} references to {secrets.Select(s => s.Name).Distinct().Count()} secrets, each ${{VAR:?message}}");
+    }
+
+    [TestCase("${ENTRY_PASS_SIGNING_KEY:-dev-only-key}", false, TestName = "The secret check rejects a default with :-")]
+    [TestCase("${OPS_API_KEY-fallback}", false, TestName = "The secret check rejects a default with -")]
+    [TestCase("${POSTGRES_PASSWORD}", false, TestName = "The secret check rejects a secret that may be empty")]
+    [TestCase("${RABBITMQ_PASSWORD:?set it}", true, TestName = "The secret check accepts a required secret")]
+    public void The_secret_check_itself_tells_a_default_from_a_requirement(string reference, bool accepted)
+    {
+        var match = VariableReference().Match(reference);
+        Assert.That(match.Success && IsSecret(match.Groups["name"].Value), Is.True);
+        Assert.That(match.Groups["op"].Value == ":?" && match.Groups["rest"].Value.Length > 0, Is.EqualTo(accepted));
+    }
+
+    [Test]
+    public void Infrastructure_ports_are_published_on_the_loopback_interface_only()
+    {
+        var infrastructure = new[] { "kafka", "sqlserver", "rabbitmq", "postgres", "prometheus", "grafana" };
+        Assert.Multiple(() =>
+        {
+            foreach (var name in infrastructure)
+            {
+                foreach (var port in _services[name].TryGetValue("ports", out var ports) ? List(ports) : [])
+                {
+                    Assert.That(port, Does.StartWith("127.0.0.1:"), $"{name} publishes {port}");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void Each_service_has_its_own_database_login_and_none_is_the_administrator()
+    {
+        var logins = new List<string>();
+        foreach (var name in _services.Keys.Where(n => Map(_services[n]).ContainsKey("build")))
+        {
+            var connection = Environment(name)["ConnectionStrings__Database"];
+            var login = LoginOf().Match(connection).Groups["login"].Value;
+            Assert.That(login, Is.Not.Empty.And.Not.EqualTo("sa").And.Not.EqualTo("postgres").And.Not.EqualTo("concertbooking"), $"{name}: {connection}");
+            logins.Add($"{List(_services[name]["profiles"]).Single()}:{login}");
+        }
+
+        Assert.That(logins, Is.Unique, "no two services of a profile share a login");
+        var postgresInit = File.ReadAllText(Path.Combine(Root, "deploy", "postgres", "init-databases.sh"));
+        var sqlServerInit = File.ReadAllText(Path.Combine(Root, "deploy", "sqlserver", "init-databases.sh"));
+        Assert.That(postgresInit, Does.Contain("NOSUPERUSER").And.Contain("REVOKE ALL ON DATABASE"));
+        Assert.That(sqlServerInit, Does.Contain("db_owner").And.Not.Contain("sysadmin"));
+    }
+
+    [Test]
+    public void Grafana_has_no_anonymous_access_and_no_default_admin_password()
+    {
+        var environment = Environment("grafana");
+        Assert.That(environment.GetValueOrDefault("GF_AUTH_ANONYMOUS_ENABLED", "false"), Is.EqualTo("false"));
+        Assert.That(environment, Does.Not.ContainKey("GF_AUTH_ANONYMOUS_ORG_ROLE"));
+        Assert.That(environment["GF_SECURITY_ADMIN_PASSWORD"], Does.StartWith("${GRAFANA_ADMIN_PASSWORD:?"));
+    }
+
+    [GeneratedRegex(@"(?<!\$)\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<op>:?[-?+]|)(?<rest>[^}]*)\}")]
+    private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"(User Id|Username)=(?<login>[^;]+);")]
+    private static partial Regex LoginOf();
 
     /// <summary>
     /// <c>Section__Property</c> names a property of the options class bound from that section (nested sections and
@@ -192,6 +294,9 @@ public sealed class DockerComposeTests
             },
             DatabaseOptions.SectionName => HasProperty(typeof(DatabaseOptions), path[1..]),
             EntryPassOptions.SectionName => HasProperty(typeof(EntryPassOptions), path[1..]),
+            ServiceAuthenticationOptions.SectionName => HasProperty(typeof(ServiceAuthenticationOptions), path[1..]),
+            OpsOptions.SectionName => HasProperty(typeof(OpsOptions), path[1..]),
+            IdentityIssuerOptions.SectionName => HasProperty(typeof(IdentityIssuerOptions), path[1..]),
             _ => false,
         };
     }
@@ -206,6 +311,12 @@ public sealed class DockerComposeTests
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
         {
             return path.Length == 1; // a key of a dictionary setting, e.g. Messaging__Kafka__Topics__UserCreated
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+        {
+            // An element by its index, e.g. Authentication__IssuerKeys__0__PublicKeyPem.
+            return int.TryParse(path[0], out _) && HasProperty(type.GetGenericArguments()[0], path[1..]);
         }
 
         var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);

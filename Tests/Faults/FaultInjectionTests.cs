@@ -27,7 +27,7 @@ namespace ConcertBooking.Tests.Faults;
 [NonParallelizable]
 public sealed class FaultInjectionTests(TestTransport transport)
 {
-    private const string OpsKey = "fault-tests-key";
+    private static readonly string OpsKey = TestSecrets.OpsApiKey;
     private static readonly TimeSpan ConvergeTimeout = TimeSpan.FromMinutes(4);
 
     [Test]
@@ -260,7 +260,8 @@ public sealed class FaultInjectionTests(TestTransport transport)
         {
             while (Interlocked.Increment(ref next) is var i && i <= count)
             {
-                var response = await client.PostAsJsonAsync("/users", new { name = $"Burst {i}", email = UserApiClient.UniqueEmail($"burst{i}") });
+                var response = await client.PostAsJsonAsync("/users",
+                    new { name = $"Burst {i}", email = UserApiClient.UniqueEmail($"burst{i}"), password = UserApiClient.Password });
                 statuses.Add(response.StatusCode);
                 var completed = Interlocked.Increment(ref done);
                 await hooks.WaitAsync();

@@ -12,7 +12,8 @@ namespace ConcertBooking.Tests.Infrastructure;
 
 /// <summary>
 /// Drives the booking flow over HTTP against a <see cref="ConcertBookingSystem"/>, one client per service, the way
-/// a client application would: no test reaches around the APIs except to look at outboxes and rows.
+/// a client application would: signed in, each request with the user's access token, and no test reaches around the
+/// APIs except to look at outboxes and rows.
 /// </summary>
 public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 {
@@ -72,39 +73,38 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
         },
     };
 
-    /// <summary>Signs a user up and waits until all three replicas hold it.</summary>
-    public async Task<Guid> SignUpReplicatedAsync(string name = "Fan")
+    /// <summary>Signs a user up and in, and waits until all three replicas hold it.</summary>
+    public async Task<TestUser> SignUpReplicatedAsync(string name = "Fan")
     {
-        var user = await Users.SignUpAsync(name);
+        var user = await Users.SignUpAndInAsync(name);
         await system.AllReplicasReachAsync(user.Id, version: 1);
-        return user.Id;
+        return user;
     }
 
     /// <summary>Once TokenService knows the concert (it learns the seeded ones from ConcertService's events at start).</summary>
-    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, Guid userId)
+    public async Task<HttpResponseMessage> EnterQueueRawAsync(Guid concertId, TestUser? user)
     {
         await _knownConcerts.GetOrAdd(concertId, system.ConcertReplicatedAsync);
-        return await Token.PostAsJsonAsync($"/queue/{concertId}/tokens", new { userId });
+        return await Token.SendAsAsync(user, HttpMethod.Post, $"/queue/{concertId}/tokens");
     }
 
-    public async Task<QueueTokenResponse> EnterQueueAsync(Guid concertId, Guid userId)
+    public async Task<QueueTokenResponse> EnterQueueAsync(Guid concertId, TestUser user)
     {
-        var response = await EnterQueueRawAsync(concertId, userId);
+        var response = await EnterQueueRawAsync(concertId, user);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<QueueTokenResponse>())!;
     }
 
-    public async Task<QueueTokenResponse> WaitUntilAdmittedAsync(Guid tokenId) =>
-        await Eventually.Until(
-            async () => (await Token.GetFromJsonAsync<QueueTokenResponse>($"/queue/tokens/{tokenId}"))!,
-            token => token.Status == "Admitted",
-            $"queue token {tokenId} admitted");
+    public Task<QueueTokenResponse> QueueTokenAsync(TestUser user, Guid tokenId) => Token.GetAsAsync<QueueTokenResponse>(user, $"/queue/tokens/{tokenId}");
+
+    public async Task<QueueTokenResponse> WaitUntilAdmittedAsync(TestUser user, Guid tokenId) =>
+        await Eventually.Until(() => QueueTokenAsync(user, tokenId), token => token.Status == "Admitted", $"queue token {tokenId} admitted");
 
     /// <summary>Queue, admission and the entry pass for the user at the concert.</summary>
-    public async Task<string> EntryPassAsync(Guid userId, Guid? concertId = null)
+    public async Task<string> EntryPassAsync(TestUser user, Guid? concertId = null)
     {
-        var token = await EnterQueueAsync(concertId ?? TestConcertId, userId);
-        return (await WaitUntilAdmittedAsync(token.TokenId)).EntryPass!;
+        var token = await EnterQueueAsync(concertId ?? TestConcertId, user);
+        return (await WaitUntilAdmittedAsync(user, token.TokenId)).EntryPass!;
     }
 
     public async Task<List<SeatResponse>> SeatsAsync(Guid? concertId = null) =>
@@ -112,9 +112,10 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public async Task<SeatResponse> SeatAsync(string label) => (await SeatsAsync()).Single(s => s.Label == label);
 
-    public async Task<HttpResponseMessage> ReserveRawAsync(Guid userId, Guid seatId, string? entryPass)
+    public async Task<HttpResponseMessage> ReserveRawAsync(TestUser? user, Guid seatId, string? entryPass)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { userId, seatId }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { seatId }) };
+        request.Headers.Authorization = user?.Bearer;
         if (entryPass is not null)
         {
             request.Headers.Add(ReservationsApi.EntryPassHeader, entryPass);
@@ -123,46 +124,47 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
         return await Concert.SendAsync(request);
     }
 
-    public async Task<ReservationResponse> ReserveAsync(Guid userId, Guid seatId, string entryPass)
+    public async Task<ReservationResponse> ReserveAsync(TestUser user, Guid seatId, string entryPass)
     {
-        var response = await ReserveRawAsync(userId, seatId, entryPass);
+        var response = await ReserveRawAsync(user, seatId, entryPass);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<ReservationResponse>())!;
     }
 
-    public async Task<ReservationResponse> ReservationAsync(Guid reservationId) =>
-        (await Concert.GetFromJsonAsync<ReservationResponse>($"/reservations/{reservationId}"))!;
+    public Task<ReservationResponse> ReservationAsync(TestUser user, Guid reservationId) =>
+        Concert.GetAsAsync<ReservationResponse>(user, $"/reservations/{reservationId}");
 
-    public async Task<ReservationResponse> WaitReservationAsync(Guid reservationId, string status) =>
-        await Eventually.Until(() => ReservationAsync(reservationId), r => r.Status == status, $"reservation {reservationId} {status} in ConcertService");
+    public async Task<ReservationResponse> WaitReservationAsync(TestUser user, Guid reservationId, string status) =>
+        await Eventually.Until(() => ReservationAsync(user, reservationId), r => r.Status == status, $"reservation {reservationId} {status} in ConcertService");
 
     /// <summary>Waits until PaymentService's view of the reservation has the status (Pending once ReservationCreated arrived).</summary>
-    public async Task<PayableReservationResponse> WaitPayableAsync(Guid reservationId, string status) =>
+    public async Task<PayableReservationResponse> WaitPayableAsync(TestUser user, Guid reservationId, string status) =>
         (await Eventually.Until(
             async () =>
             {
-                var response = await Payment.GetAsync($"/payable-reservations/{reservationId}");
+                var response = await Payment.SendAsAsync(user, HttpMethod.Get, $"/payable-reservations/{reservationId}");
                 return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PayableReservationResponse>() : null;
             },
             r => r?.Status == status,
             $"reservation {reservationId} {status} in PaymentService"))!;
 
-    public async Task<HttpResponseMessage> ChargeRawAsync(Guid userId, object body) =>
-        await Payment.PostAsJsonAsync($"/wallets/{userId}/charge", body);
+    /// <summary>Charges <paramref name="walletOf"/>'s wallet with <paramref name="user"/>'s token (the same user, unless a test says otherwise).</summary>
+    public Task<HttpResponseMessage> ChargeRawAsync(TestUser? user, object body, Guid? walletOf = null) =>
+        Payment.SendAsAsync(user, HttpMethod.Post, $"/wallets/{walletOf ?? user!.Id}/charge", body);
 
-    public async Task<WalletResponse> ChargeAsync(Guid userId, decimal amount)
+    public async Task<WalletResponse> ChargeAsync(TestUser user, decimal amount)
     {
-        var response = await ChargeRawAsync(userId, new { amount });
+        var response = await ChargeRawAsync(user, new { amount });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<WalletResponse>())!;
     }
 
-    public async Task<decimal> BalanceAsync(Guid userId) =>
-        (await Payment.GetFromJsonAsync<WalletResponse>($"/wallets/{userId}"))!.Balance;
+    public async Task<decimal> BalanceAsync(TestUser user) => (await Payment.GetAsAsync<WalletResponse>(user, $"/wallets/{user.Id}")).Balance;
 
-    public async Task<HttpResponseMessage> PayRawAsync(Guid reservationId, Guid userId, string? idempotencyKey)
+    public async Task<HttpResponseMessage> PayRawAsync(Guid reservationId, TestUser? user, string? idempotencyKey)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments") { Content = JsonContent.Create(new { reservationId, userId }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments") { Content = JsonContent.Create(new { reservationId }) };
+        request.Headers.Authorization = user?.Bearer;
         if (idempotencyKey is not null)
         {
             request.Headers.Add(PaymentsApi.IdempotencyKeyHeader, idempotencyKey);
@@ -179,22 +181,22 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
     /// The whole flow for an already replicated user: queue, admission, reserve, charge, pay, then waits until the
     /// reservation is Confirmed and the seat Sold in ConcertService and Confirmed in PaymentService.
     /// </summary>
-    public async Task<(ReservationResponse Reservation, PaymentResponse Payment)> BookAsync(Guid userId, string seatLabel)
+    public async Task<(ReservationResponse Reservation, PaymentResponse Payment)> BookAsync(TestUser user, string seatLabel)
     {
-        var pass = await EntryPassAsync(userId);
+        var pass = await EntryPassAsync(user);
         var seat = await SeatAsync(seatLabel);
-        var reservation = await ReserveAsync(userId, seat.Id, pass);
+        var reservation = await ReserveAsync(user, seat.Id, pass);
         Assert.That(reservation.Status, Is.EqualTo("Pending"));
         Assert.That((await SeatAsync(seatLabel)).Status, Is.EqualTo("Held"));
 
-        await WaitPayableAsync(reservation.Id, "Pending");
-        await ChargeAsync(userId, 100.00m);
-        var paid = await PayRawAsync(reservation.Id, userId, Guid.NewGuid().ToString());
+        await WaitPayableAsync(user, reservation.Id, "Pending");
+        await ChargeAsync(user, 100.00m);
+        var paid = await PayRawAsync(reservation.Id, user, Guid.NewGuid().ToString());
         Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created), await paid.Content.ReadAsStringAsync());
         var payment = (await paid.Content.ReadFromJsonAsync<PaymentResponse>())!;
 
-        var confirmed = await WaitReservationAsync(reservation.Id, "Confirmed");
-        await WaitPayableAsync(reservation.Id, "Confirmed");
+        var confirmed = await WaitReservationAsync(user, reservation.Id, "Confirmed");
+        await WaitPayableAsync(user, reservation.Id, "Confirmed");
         return (confirmed, payment);
     }
 

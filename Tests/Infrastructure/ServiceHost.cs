@@ -30,6 +30,12 @@ public sealed class ServiceHost<TEntryPoint>(
         // Tests inject database and broker failures on purpose; their assertions say what matters.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "None");
         builder.UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None");
+        // The run's own keys first (Testing is not Development: the development keys would be refused); a test's settings may override them.
+        foreach (var (key, value) in TestSecrets.Settings(Name))
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

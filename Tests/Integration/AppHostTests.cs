@@ -83,10 +83,10 @@ public sealed class AppHostTests
                 await Eventually.Until(() => IsReadyAsync(client), $"{service} ({client.BaseAddress}) to be ready", StartTimeout);
             }
 
-            var user = await clients["user-service"].SignUpAsync("Ada");
+            var user = await clients["user-service"].SignUpAndInAsync("Ada");
             foreach (var replica in Replicas)
             {
-                await Eventually.Until(async () => (await clients[replica].GetAsync($"/users/{user.Id}")).StatusCode == HttpStatusCode.OK,
+                await Eventually.Until(async () => (await clients[replica].SendAsAsync(user, HttpMethod.Get, $"/users/{user.Id}")).StatusCode == HttpStatusCode.OK,
                     $"the new user in {replica}'s replica");
             }
 

@@ -40,15 +40,15 @@ public sealed class BookingFlowTests(TestTransport transport)
     [Test]
     public async Task A_booking_is_confirmed_and_the_seat_sold_in_every_service_view()
     {
-        var userId = await _booking.SignUpReplicatedAsync("Ada");
+        var user = await _booking.SignUpReplicatedAsync("Ada");
 
-        var entered = await _booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        var entered = await _booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user);
         Assert.That(entered.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var token = (await entered.Content.ReadFromJsonAsync<TokenService.Queue.QueueTokenResponse>())!;
-        var again = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        var again = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
         Assert.That(again.TokenId, Is.EqualTo(token.TokenId), "entering again returns the same token");
 
-        var (reservation, payment) = await _booking.BookAsync(userId, "T1");
+        var (reservation, payment) = await _booking.BookAsync(user, "T1");
 
         Assert.Multiple(async () =>
         {
@@ -56,8 +56,8 @@ public sealed class BookingFlowTests(TestTransport transport)
             Assert.That(reservation.Amount, Is.EqualTo(BookingDriver.TestSeatPrice));
             Assert.That(payment.Amount, Is.EqualTo(BookingDriver.TestSeatPrice));
             Assert.That((await _booking.SeatAsync("T1")).Status, Is.EqualTo("Sold"));
-            Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice));
-            Assert.That((await _booking.Payment.GetFromJsonAsync<PaymentResponse>($"/payments/{payment.Id}"))!.Status, Is.EqualTo("Completed"));
+            Assert.That(await _booking.BalanceAsync(user), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice));
+            Assert.That((await _booking.Payment.GetAsAsync<PaymentResponse>(user, $"/payments/{payment.Id}")).Status, Is.EqualTo("Completed"));
             Assert.That(await BookingDriver.OutboxOfAsync<ConcertDbContext, ReservationConfirmed>(_system.Concert.Services), Has.Count.EqualTo(1));
         });
     }
@@ -87,51 +87,51 @@ public sealed class BookingFlowTests(TestTransport transport)
     [Test]
     public async Task The_same_payment_sent_ten_times_at_once_debits_once()
     {
-        var userId = await _booking.SignUpReplicatedAsync("Grace");
-        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T3")).Id, await _booking.EntryPassAsync(userId));
-        await _booking.WaitPayableAsync(reservation.Id, "Pending");
-        await _booking.ChargeAsync(userId, 50.00m);
+        var user = await _booking.SignUpReplicatedAsync("Grace");
+        var reservation = await _booking.ReserveAsync(user, (await _booking.SeatAsync("T3")).Id, await _booking.EntryPassAsync(user));
+        await _booking.WaitPayableAsync(user, reservation.Id, "Pending");
+        await _booking.ChargeAsync(user, 50.00m);
         var key = $"pay-{Guid.NewGuid():N}";
 
-        var answers = await PayAtOnceAsync(reservation.Id, userId, key, times: 10);
+        var answers = await PayAtOnceAsync(reservation.Id, user, key, times: 10);
 
         Assert.Multiple(async () =>
         {
             Assert.That(answers.Count(a => !a.Replayed), Is.EqualTo(1), "one request made the payment; the others replayed it");
             Assert.That(answers.Select(a => a.Payment.Id).Distinct().Count(), Is.EqualTo(1), "every answer is the same payment");
-            Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice), "debited once");
+            Assert.That(await _booking.BalanceAsync(user), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice), "debited once");
             var completed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentCompleted>(_system.Payment.Services);
             Assert.That(completed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
         });
-        await _booking.WaitReservationAsync(reservation.Id, "Confirmed");
+        await _booking.WaitReservationAsync(user, reservation.Id, "Confirmed");
 
-        var later = await _booking.PayRawAsync(reservation.Id, userId, key);
+        var later = await _booking.PayRawAsync(reservation.Id, user, key);
         Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a later retry with the key replays the payment's answer");
         Assert.That(later.Headers.GetValues(PaymentsApi.ReplayedHeader), Is.EqualTo(new[] { "true" }));
         Assert.That(await later.Content.ReadAsStringAsync(), Is.EqualTo(answers[0].Body));
-        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice));
+        Assert.That(await _booking.BalanceAsync(user), Is.EqualTo(50.00m - BookingDriver.TestSeatPrice));
     }
 
     [Test]
     public async Task A_payment_retried_while_the_first_is_in_flight_replays_its_answer_even_when_the_balance_covers_one()
     {
-        var userId = await _booking.SignUpReplicatedAsync("Exact");
-        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T8")).Id, await _booking.EntryPassAsync(userId));
-        await _booking.WaitPayableAsync(reservation.Id, "Pending");
+        var user = await _booking.SignUpReplicatedAsync("Exact");
+        var reservation = await _booking.ReserveAsync(user, (await _booking.SeatAsync("T8")).Id, await _booking.EntryPassAsync(user));
+        await _booking.WaitPayableAsync(user, reservation.Id, "Pending");
         // Exactly the price: a request that debits again after the first committed finds the wallet empty.
-        await _booking.ChargeAsync(userId, BookingDriver.TestSeatPrice);
+        await _booking.ChargeAsync(user, BookingDriver.TestSeatPrice);
         var key = $"pay-{Guid.NewGuid():N}";
 
-        var answers = await PayAtOnceAsync(reservation.Id, userId, key, times: 20);
+        var answers = await PayAtOnceAsync(reservation.Id, user, key, times: 20);
 
         Assert.Multiple(async () =>
         {
             Assert.That(answers.Select(a => a.Body).Distinct().Count(), Is.EqualTo(1), "every answer has the first one's body");
             Assert.That(answers.Count(a => !a.Replayed), Is.EqualTo(1));
-            Assert.That(await _booking.BalanceAsync(userId), Is.Zero, "debited once");
+            Assert.That(await _booking.BalanceAsync(user), Is.Zero, "debited once");
             var failed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentFailed>(_system.Payment.Services);
             Assert.That(failed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.Zero, "no PaymentFailed for a paid reservation");
-            Assert.That((await _booking.WaitPayableAsync(reservation.Id, "Confirmed")).Status, Is.EqualTo("Confirmed"));
+            Assert.That((await _booking.WaitPayableAsync(user, reservation.Id, "Confirmed")).Status, Is.EqualTo("Confirmed"));
         });
     }
 
@@ -139,9 +139,9 @@ public sealed class BookingFlowTests(TestTransport transport)
     /// Sends the same payment <paramref name="times"/> times at once; each must answer 201 with the payment (the
     /// first one's answer, replayed), and says whether it was a replay.
     /// </summary>
-    private async Task<List<(PaymentResponse Payment, string Body, bool Replayed)>> PayAtOnceAsync(Guid reservationId, Guid userId, string key, int times)
+    private async Task<List<(PaymentResponse Payment, string Body, bool Replayed)>> PayAtOnceAsync(Guid reservationId, TestUser user, string key, int times)
     {
-        var responses = await Task.WhenAll(Enumerable.Range(0, times).Select(_ => _booking.PayRawAsync(reservationId, userId, key)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, times).Select(_ => _booking.PayRawAsync(reservationId, user, key)));
         var answers = new List<(PaymentResponse, string, bool)>();
         foreach (var response in responses)
         {
@@ -158,24 +158,24 @@ public sealed class BookingFlowTests(TestTransport transport)
     [Test]
     public async Task Paying_with_too_little_in_the_wallet_is_refused_with_402_and_PaymentFailed()
     {
-        var userId = await _booking.SignUpReplicatedAsync("Poor");
-        var reservation = await _booking.ReserveAsync(userId, (await _booking.SeatAsync("T4")).Id, await _booking.EntryPassAsync(userId));
-        await _booking.WaitPayableAsync(reservation.Id, "Pending");
-        await _booking.ChargeAsync(userId, 5.00m);
+        var user = await _booking.SignUpReplicatedAsync("Poor");
+        var reservation = await _booking.ReserveAsync(user, (await _booking.SeatAsync("T4")).Id, await _booking.EntryPassAsync(user));
+        await _booking.WaitPayableAsync(user, reservation.Id, "Pending");
+        await _booking.ChargeAsync(user, 5.00m);
         var key = $"pay-{Guid.NewGuid():N}";
 
-        var refused = await _booking.PayRawAsync(reservation.Id, userId, key);
+        var refused = await _booking.PayRawAsync(reservation.Id, user, key);
 
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
         Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(5.00m));
+        Assert.That(await _booking.BalanceAsync(user), Is.EqualTo(5.00m));
         var failed = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentFailed>(_system.Payment.Services);
         Assert.That(failed.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
 
         // Nothing was stored under the key: after a top-up the same key pays.
-        await _booking.ChargeAsync(userId, 20.00m);
-        var paid = await _booking.PayRawAsync(reservation.Id, userId, key);
+        await _booking.ChargeAsync(user, 20.00m);
+        var paid = await _booking.PayRawAsync(reservation.Id, user, key);
         Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(await _booking.BalanceAsync(userId), Is.EqualTo(25.00m - BookingDriver.TestSeatPrice));
+        Assert.That(await _booking.BalanceAsync(user), Is.EqualTo(25.00m - BookingDriver.TestSeatPrice));
     }
 }

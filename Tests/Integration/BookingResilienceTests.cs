@@ -14,27 +14,29 @@ public sealed class BookingResilienceTests
     [Test]
     public async Task A_hold_past_its_expiry_releases_the_seat_and_can_no_longer_be_paid()
     {
+        // A pass may not outlive a hold (plus 30 s of clock tolerance), so admissions are as short as the hold allows.
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
-            concert: [("Reservations:HoldTime", "00:00:02"), ("Reservations:SweepInterval", "00:00:00.200")]));
+            concert: [("Reservations:HoldTime", "00:00:02"), ("Reservations:SweepInterval", "00:00:00.200")],
+            token: [("Queue:AdmissionLifetime", "00:00:30")]));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Slow");
-        var reservation = await booking.ReserveAsync(userId, (await booking.SeatAsync("T5")).Id, await booking.EntryPassAsync(userId));
-        await booking.WaitPayableAsync(reservation.Id, "Pending");
-        await booking.ChargeAsync(userId, 100.00m);
+        var user = await booking.SignUpReplicatedAsync("Slow");
+        var reservation = await booking.ReserveAsync(user, (await booking.SeatAsync("T5")).Id, await booking.EntryPassAsync(user));
+        await booking.WaitPayableAsync(user, reservation.Id, "Pending");
+        await booking.ChargeAsync(user, 100.00m);
 
-        await booking.WaitReservationAsync(reservation.Id, "Expired");
-        await booking.WaitPayableAsync(reservation.Id, "Expired");
+        await booking.WaitReservationAsync(user, reservation.Id, "Expired");
+        await booking.WaitPayableAsync(user, reservation.Id, "Expired");
 
         Assert.That((await booking.SeatAsync("T5")).Status, Is.EqualTo("Available"));
         var expired = await BookingDriver.OutboxOfAsync<ConcertDbContext, ReservationExpired>(system.Concert.Services);
         Assert.That(expired.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.EqualTo(1));
-        var refused = await booking.PayRawAsync(reservation.Id, userId, Guid.NewGuid().ToString());
+        var refused = await booking.PayRawAsync(reservation.Id, user, Guid.NewGuid().ToString());
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), await refused.Content.ReadAsStringAsync());
         Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await booking.BalanceAsync(userId), Is.EqualTo(100.00m), "nothing charged");
+        Assert.That(await booking.BalanceAsync(user), Is.EqualTo(100.00m), "nothing charged");
 
-        // The released seat can be reserved again, and that reservation paid.
-        var (again, _) = await booking.BookAsync(userId, "T5");
+        // The released seat can be reserved again (the pass's expired hold no longer counts), and that reservation paid.
+        var (again, _) = await booking.BookAsync(user, "T5");
         Assert.That(again.Id, Is.Not.EqualTo(reservation.Id));
     }
 
@@ -44,18 +46,16 @@ public sealed class BookingResilienceTests
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
             token: [("Queue:AdmissionLifetime", "00:00:02")]));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Late");
-        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
-        var admitted = await booking.WaitUntilAdmittedAsync(token.TokenId);
+        var user = await booking.SignUpReplicatedAsync("Late");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        var admitted = await booking.WaitUntilAdmittedAsync(user, token.TokenId);
 
-        await Eventually.Until(
-            async () => (await booking.Token.GetFromJsonAsync<TokenService.Queue.QueueTokenResponse>($"/queue/tokens/{token.TokenId}"))!,
-            t => t.Status == "Expired", $"token {token.TokenId} expired");
+        await Eventually.Until(() => booking.QueueTokenAsync(user, token.TokenId), t => t.Status == "Expired", $"token {token.TokenId} expired");
 
-        var refused = await booking.ReserveRawAsync(userId, (await booking.SeatAsync("T7")).Id, admitted.EntryPass);
+        var refused = await booking.ReserveRawAsync(user, (await booking.SeatAsync("T7")).Id, admitted.EntryPass);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await refused.Content.ReadAsStringAsync());
         Assert.That((await booking.SeatAsync("T7")).Status, Is.EqualTo("Available"));
-        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var requeued = (await again.Content.ReadFromJsonAsync<TokenService.Queue.QueueTokenResponse>())!;
         Assert.That(requeued.TokenId, Is.EqualTo(token.TokenId));
@@ -63,16 +63,18 @@ public sealed class BookingResilienceTests
     }
 
     [Test]
-    public async Task With_UserService_stopped_an_already_replicated_user_still_books()
+    public async Task With_UserService_stopped_an_already_replicated_user_still_books_with_the_token_issued_before()
     {
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Independent");
+        var user = await booking.SignUpReplicatedAsync("Independent");
 
         await system.Users.DisposeAsync();
+        TestContext.Out.WriteLine("Injected: UserService stopped; the user's access token was issued before");
 
-        var (reservation, _) = await booking.BookAsync(userId, "T6");
+        var (reservation, _) = await booking.BookAsync(user, "T6");
         Assert.That(reservation.Status, Is.EqualTo("Confirmed"));
         Assert.That((await booking.SeatAsync("T6")).Status, Is.EqualTo("Sold"));
+        TestContext.Out.WriteLine("Verified: queue, hold, payment and confirmation, each service checking the token with its configured public key");
     }
 }

@@ -23,7 +23,7 @@ public sealed class HostileInputTests
     private ConcertBookingSystem _system = null!;
     private BookingDriver _booking = null!;
     private HttpClient _kestrelUsers = null!;
-    private Guid _user;
+    private TestUser _user = null!;
 
     [OneTimeSetUp]
     public async Task StartSystem()
@@ -80,7 +80,7 @@ public sealed class HostileInputTests
         var before = await OutboxCountAsync();
         var (name, email) = field == "Name" ? (value, UserApiClient.UniqueEmail("hostile")) : ("Mallory", value);
 
-        var response = await PostJsonAsync(_booking.Users, "/users", $$"""{"name":"{{name}}","email":"{{email}}"}""");
+        var response = await PostJsonAsync(_booking.Users, "/users", $$"""{"name":"{{name}}","email":"{{email}}","password":"{{UserApiClient.Password}}"}""");
 
         await AssertValidationProblemAsync(response, field);
         Assert.That(await OutboxCountAsync(), Is.EqualTo(before), "nothing written");
@@ -89,12 +89,13 @@ public sealed class HostileInputTests
     [TestCaseSource(nameof(HostileFields))]
     public async Task A_change_to_a_control_or_bidi_character_is_400_naming_the_field(string field, string value)
     {
-        var user = await _booking.Users.SignUpAsync("Before");
+        var user = await _booking.Users.SignUpAndInAsync("Before");
+        var before = await _booking.Users.GetAsAsync<UserResponse>(user, $"/users/{user.Id}");
 
-        var response = await SendJsonAsync(_booking.Users, HttpMethod.Patch, $"/users/{user.Id}", $$"""{"{{field.ToLowerInvariant()}}":"{{value}}"}""");
+        var response = await SendJsonAsync(_booking.Users, HttpMethod.Patch, $"/users/{user.Id}", $$"""{"{{field.ToLowerInvariant()}}":"{{value}}"}""", user);
 
         await AssertValidationProblemAsync(response, field);
-        Assert.That(await _booking.Users.GetFromJsonAsync<UserResponse>($"/users/{user.Id}"), Is.EqualTo(user), "unchanged");
+        Assert.That(await _booking.Users.GetAsAsync<UserResponse>(user, $"/users/{user.Id}"), Is.EqualTo(before), "unchanged");
     }
 
     [TestCase("""{"name":"Ada\ud800","email":"lone@example.com"}""", "$.name", TestName = "A lone high surrogate in a name is 400 pointing at the name")]
@@ -113,7 +114,7 @@ public sealed class HostileInputTests
     {
         foreach (var name in new[] { "Zoë O'Brien-Smith", "محمد عبد الله", "李小龍", "Åsa Ñúñez 😀", "Jean\u00a0Dupont" })
         {
-            var response = await _booking.Users.PostAsJsonAsync("/users", new { name, email = UserApiClient.UniqueEmail("script") });
+            var response = await _booking.Users.PostAsJsonAsync("/users", new { name, email = UserApiClient.UniqueEmail("script"), password = UserApiClient.Password });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), $"{name}: {await response.Content.ReadAsStringAsync()}");
         }
     }
@@ -129,20 +130,20 @@ public sealed class HostileInputTests
         {
             var before = await OutboxCountAsync();
 
-            var response = await PostRawAsync(client, "/users", $$"""{"name":"Charset","email":"{{UserApiClient.UniqueEmail("charset")}}"}""", contentType);
+            var response = await PostRawAsync(client, "/users", $$"""{"name":"Charset","email":"{{UserApiClient.UniqueEmail("charset")}}","password":"{{UserApiClient.Password}}"}""", contentType);
 
             await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
             Assert.That(await OutboxCountAsync(), Is.EqualTo(before));
         }
 
-        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", $$"""{"userId":"{{_user}}"}""", contentType),
+        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", "{}", contentType, _user),
             HttpStatusCode.UnsupportedMediaType);
     }
 
     [Test]
     public async Task A_json_body_sent_in_utf16_as_it_says_is_still_415()
     {
-        var body = $$"""{"name":"Sixteen","email":"{{UserApiClient.UniqueEmail("utf16")}}"}""";
+        var body = $$"""{"name":"Sixteen","email":"{{UserApiClient.UniqueEmail("utf16")}}","password":"{{UserApiClient.Password}}"}""";
         var content = new ByteArrayContent(Encoding.Unicode.GetBytes(body));
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
 
@@ -159,7 +160,7 @@ public sealed class HostileInputTests
     {
         foreach (var client in new[] { _booking.Users, _kestrelUsers })
         {
-            var response = await PostRawAsync(client, "/users", $$"""{"name":"Zoë","email":"{{UserApiClient.UniqueEmail("utf8")}}"}""", contentType);
+            var response = await PostRawAsync(client, "/users", $$"""{"name":"Zoë","email":"{{UserApiClient.UniqueEmail("utf8")}}","password":"{{UserApiClient.Password}}"}""", contentType);
 
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
             Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString(), Is.EqualTo("Zoë"));
@@ -180,7 +181,7 @@ public sealed class HostileInputTests
         }
 
         await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens",
-            $$"""{"userId":"{{_user}}","pad":"{{new string('x', 64 * 1024)}}"}""", Json), HttpStatusCode.RequestEntityTooLarge);
+            $$"""{"pad":"{{new string('x', 64 * 1024)}}"}""", Json, _user), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Test]
@@ -217,20 +218,21 @@ public sealed class HostileInputTests
     public static IEnumerable<TestCaseData> HostileJsonShapes()
     {
         var email = "shape@example.com";
-        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","x":{{new string('[', 200)}}{{new string(']', 200)}}}""").SetArgDisplayNames("arrays nested 200 deep");
-        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","x":{{string.Concat(Enumerable.Repeat("{\"a\":", 100))}}1{{new string('}', 100)}}}""").SetArgDisplayNames("objects nested 100 deep");
-        yield return new TestCaseData($$"""{"name":1e999999,"email":"{{email}}"}""").SetArgDisplayNames("a huge number for a string");
-        yield return new TestCaseData($$"""{"name":"Twice","name":"Other","email":"{{email}}"}""").SetArgDisplayNames("a duplicate property");
-        yield return new TestCaseData($$"""{"name":"Twice","email":"{{email}}","Name":"Other"}""").SetArgDisplayNames("a duplicate property in another case");
-        yield return new TestCaseData($$"""{"name":{"first":"Ada"},"email":"{{email}}"}""").SetArgDisplayNames("an object for a string");
-        yield return new TestCaseData($$"""{"name":true,"email":"{{email}}"}""").SetArgDisplayNames("a boolean for a string");
+        var password = UserApiClient.Password;
+        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","password":"{{password}}","x":{{new string('[', 200)}}{{new string(']', 200)}}}""").SetArgDisplayNames("arrays nested 200 deep");
+        yield return new TestCaseData($$"""{"name":"Deep","email":"{{email}}","password":"{{password}}","x":{{string.Concat(Enumerable.Repeat("{\"a\":", 100))}}1{{new string('}', 100)}}}""").SetArgDisplayNames("objects nested 100 deep");
+        yield return new TestCaseData($$"""{"name":1e999999,"email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("a huge number for a string");
+        yield return new TestCaseData($$"""{"name":"Twice","name":"Other","email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("a duplicate property");
+        yield return new TestCaseData($$"""{"name":"Twice","email":"{{email}}","password":"{{password}}","Name":"Other"}""").SetArgDisplayNames("a duplicate property in another case");
+        yield return new TestCaseData($$"""{"name":{"first":"Ada"},"email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("an object for a string");
+        yield return new TestCaseData($$"""{"name":true,"email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("a boolean for a string");
         yield return new TestCaseData("""[{"name":"Ada","email":"a@example.com"}]""").SetArgDisplayNames("an array for the body");
         yield return new TestCaseData("\"Ada\"").SetArgDisplayNames("a string for the body");
         yield return new TestCaseData("null").SetArgDisplayNames("null for the body");
-        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}"} trailing""").SetArgDisplayNames("trailing garbage");
-        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}",}""").SetArgDisplayNames("a trailing comma");
-        yield return new TestCaseData($$"""{"name":"Ada" /* c */,"email":"{{email}}"}""").SetArgDisplayNames("a comment");
-        yield return new TestCaseData($$"""{"name":"\uZZZZ","email":"{{email}}"}""").SetArgDisplayNames("a broken escape");
+        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}","password":"{{password}}"} trailing""").SetArgDisplayNames("trailing garbage");
+        yield return new TestCaseData($$"""{"name":"Ada","email":"{{email}}","password":"{{password}}",}""").SetArgDisplayNames("a trailing comma");
+        yield return new TestCaseData($$"""{"name":"Ada" /* c */,"email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("a comment");
+        yield return new TestCaseData($$"""{"name":"\uZZZZ","email":"{{email}}","password":"{{password}}"}""").SetArgDisplayNames("a broken escape");
     }
 
     [TestCaseSource(nameof(HostileJsonShapes))]
@@ -253,34 +255,41 @@ public sealed class HostileInputTests
     {
         var balance = await _booking.BalanceAsync(_user);
 
-        await AssertProblemAsync(await PostRawAsync(_booking.Payment, $"/wallets/{_user}/charge", body, Json), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(await PostRawAsync(_booking.Payment, $"/wallets/{_user.Id}/charge", body, Json, _user), HttpStatusCode.BadRequest);
 
         Assert.That(await _booking.BalanceAsync(_user), Is.EqualTo(balance));
     }
 
-    [TestCase("""{"userId":12345678901234567890123456789012345678901234567890}""", TestName = "A queue entry with a huge number for the user is 400")]
-    [TestCase("""{"userId":"not-a-guid"}""", TestName = "A queue entry with a malformed user id is 400")]
-    public async Task A_queue_entry_of_a_hostile_shape_is_400(string body)
+    [TestCase("""{"userId":12345678901234567890123456789012345678901234567890}""", TestName = "A queue entry with a huge number for a user in its body queues the token's user")]
+    [TestCase("""{"userId":"not-a-guid"}""", TestName = "A queue entry with a malformed user id in its body queues the token's user")]
+    [TestCase("""{"userId":"0c0ce27a-0000-4000-8000-0000000000ff"}""", TestName = "A queue entry naming another user in its body queues the token's user")]
+    public async Task A_queue_entry_takes_the_user_from_the_token_whatever_its_body_says(string body)
     {
-        await AssertProblemAsync(await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", body, Json), HttpStatusCode.BadRequest);
+        var response = await PostRawAsync(_booking.Token, $"/queue/{BookingDriver.TestConcertId}/tokens", body, Json, _user);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetGuid(), Is.EqualTo(_user.Id));
     }
 
     private static string PaddedSignup(int size) =>
-        $$"""{"name":"Padded","email":"{{UserApiClient.UniqueEmail("padded")}}","pad":"{{new string('x', size)}}"}""";
+        $$"""{"name":"Padded","email":"{{UserApiClient.UniqueEmail("padded")}}","password":"{{UserApiClient.Password}}","pad":"{{new string('x', size)}}"}""";
 
     private static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string path, string body) => PostRawAsync(client, path, body, Json);
 
-    private static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body)
+    private static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body, TestUser? user = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, Json) };
+        request.Headers.Authorization = user?.Bearer;
         return client.SendAsync(request);
     }
 
-    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string contentType)
+    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string contentType, TestUser? user = null)
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        return client.PostAsync(path, content);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Authorization = user?.Bearer;
+        return client.SendAsync(request);
     }
 
     private static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)

@@ -78,10 +78,10 @@ public sealed class KafkaTransportTests
         const int renames = 5;
         var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
         {
-            var user = await client.SignUpAsync($"Order {i}");
+            var user = await client.SignUpAndInAsync($"Order {i}");
             for (var n = 1; n <= renames; n++)
             {
-                var response = await client.PatchAsJsonAsync($"/users/{user.Id}", new { name = $"Order {i} rename {n}" });
+                var response = await client.SendAsAsync(user, HttpMethod.Patch, $"/users/{user.Id}", new { name = $"Order {i} rename {n}" });
                 response.EnsureSuccessStatusCode();
             }
 

@@ -26,7 +26,7 @@ public sealed class KafkaUserStreamTests
     {
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
         using var client = system.Users.CreateClient();
-        var users = await InParallelAsync(Enumerable.Range(0, 1000), i => client.SignUpAsync($"Stream {i}"));
+        var users = await InParallelAsync(Enumerable.Range(0, 1000), i => client.SignUpAndInAsync($"Stream {i}"));
         // 300 updates: 200 users renamed, the first 100 of them twice, so a user's last event is not always its first update.
         var renames = Enumerable.Range(0, 200).Select(i => (users[i], $"Renamed {i}"))
             .Concat(Enumerable.Range(0, 100).Select(i => (users[i], $"Renamed again {i}")))
@@ -35,7 +35,7 @@ public sealed class KafkaUserStreamTests
         {
             foreach (var (user, name) in renamesOfOne)
             {
-                (await client.PatchAsJsonAsync($"/users/{user.Id}", new { name })).EnsureSuccessStatusCode();
+                (await client.SendAsAsync(user, HttpMethod.Patch, $"/users/{user.Id}", new { name })).EnsureSuccessStatusCode();
             }
 
             return true;

@@ -15,7 +15,7 @@ namespace ConcertBooking.Tests.Integration;
 [Category(TestCategories.Integration)]
 public sealed class OperationsTests
 {
-    private const string ApiKey = "test-ops-key-5f0c";
+    private static readonly string ApiKey = TestSecrets.OpsApiKey;
     private static readonly KeyValuePair<string, string?>[] WithOpsKey = [new("Ops:ApiKey", ApiKey)];
 
     [Test]
@@ -30,6 +30,8 @@ public sealed class OperationsTests
 
         Assert.That((await users.GetAsync("/ops/outbox")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no key, no API");
         Assert.That((await concert.GetAsync("/ops/outbox")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await concert.GetAsync($"/ops/outbox?apiKey={Uri.EscapeDataString(ApiKey)}")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "the key counts in the X-Api-Key header only, never in a URL");
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/ops/outbox") { Headers = { { "X-Api-Key", ApiKey + "x" } } };
         Assert.That((await concert.SendAsync(wrong)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         using var right = new HttpRequestMessage(HttpMethod.Get, "/ops/outbox") { Headers = { { "X-Api-Key", ApiKey } } };
@@ -98,7 +100,7 @@ public sealed class OperationsTests
         var traceId = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/users")
         {
-            Content = JsonContent.Create(new { name = "Traced", email = UserApiClient.UniqueEmail("traced") }),
+            Content = JsonContent.Create(new { name = "Traced", email = UserApiClient.UniqueEmail("traced"), password = UserApiClient.Password }),
             Headers = { { "traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" } },
         };
 
@@ -171,7 +173,13 @@ public sealed class OperationsTests
             signedUp.Add(await users.SignUpAsync($"Healed {i}"));
         }
 
-        var renamed = await users.PatchAsJsonAsync($"/users/{signedUp[0].Id}", new { name = "Healed renamed" });
+        var owner = await users.SignInAsync(signedUp[0].Email);
+        using var rename = new HttpRequestMessage(HttpMethod.Patch, $"/users/{signedUp[0].Id}")
+        {
+            Content = JsonContent.Create(new { name = "Healed renamed" }),
+            Headers = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", owner.AccessToken) },
+        };
+        var renamed = await users.SendAsync(rename);
         Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await system.AllReplicasReachAsync(signedUp[0].Id, 2);
         foreach (var user in signedUp)
@@ -210,14 +218,14 @@ public sealed class OperationsTests
 public sealed class StatusPageTests
 {
     [Test]
-    public async Task The_status_page_renders_backlog_lag_and_failures_in_headless_chromium()
+    public async Task The_status_page_asks_for_the_key_keeps_it_in_the_session_and_renders_backlog_lag_and_failures()
     {
         if (!HeadlessChromium.Available)
         {
             Assert.Ignore("Debian's chromium is not installed (make test installs it).");
         }
 
-        const string key = "status-page-key";
+        var key = TestSecrets.OpsApiKey;
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
         {
             Settings = service => service == "concert" ? [new("Ops:ApiKey", key)] : [],
@@ -230,16 +238,31 @@ public sealed class StatusPageTests
             await system.AllReplicasReachAsync(user.Id, 1);
         }
 
-        var page = new Uri(system.Concert.RealAddress, $"/ops/status?apiKey={key}");
-        var dom = await HeadlessChromium.DumpDomAsync(page);
+        var page = new Uri(system.Concert.RealAddress, "/ops/status");
+        await using var browser = await StatusPageBrowser.OpenAsync(page);
+
+        var before = await browser.DomAsync();
+        Assert.That(before, Does.Not.Contain("<span id=\"service\">concert</span>"), "no data before the key is given");
+        await browser.EnterKeyAsync("not-the-key");
+        await browser.WaitForTextAsync("#key-message", "That key was refused.");
+
+        await browser.EnterKeyAsync(key);
+        await browser.WaitForTextAsync("#service", "concert");
+        await browser.WaitForTextAsync("#lag-samples", "3");
         var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ops-status-page.png");
-        await HeadlessChromium.ScreenshotAsync(page, screenshot);
+        await browser.ScreenshotAsync(screenshot);
         TestContext.AddTestAttachment(screenshot, "ConcertService /ops/status in headless Chromium");
-        TestContext.Out.WriteLine($"Verified: {page} rendered; screenshot kept at {screenshot}");
+        var dom = await browser.DomAsync();
+        var stored = await browser.SessionKeyAsync();
+        await browser.ReloadAsync();
+        await browser.WaitForTextAsync("#service", "concert");
+        TestContext.Out.WriteLine($"Verified: {page} asked for the key, refused a wrong one, rendered with the right one and again after a reload; screenshot at {screenshot}");
 
         Assert.Multiple(() =>
         {
-            Assert.That(dom, Does.Contain("<span id=\"service\">concert</span>"), "the page loaded its data");
+            Assert.That(browser.RequestedUrls, Has.None.Contains(key), "the key is never in a URL the page requests");
+            Assert.That(browser.CurrentUrl, Does.Not.Contain(key));
+            Assert.That(stored, Is.EqualTo(key), "kept in the tab's session storage");
             Assert.That(dom, Does.Contain("<b id=\"pending\">0</b>"), "the outbox backlog");
             Assert.That(dom, Does.Contain("<span id=\"lag-samples\">3</span>"), "three UserCreated consumed here");
             Assert.That(dom, Does.Match("<b id=\"lag-p99\">[0-9]+\\.[0-9]</b>"), "a replication lag percentile");

@@ -21,7 +21,7 @@ namespace ConcertBooking.Tests.Integration;
 [Category(TestCategories.Integration)]
 public sealed partial class OutboxParkingTests
 {
-    private const string ApiKey = "parking-ops-key";
+    private static readonly string ApiKey = TestSecrets.OpsApiKey;
 
     [Test]
     public async Task A_row_that_is_refused_every_time_is_parked_holds_its_key_and_is_released_by_a_discard()

@@ -20,19 +20,19 @@ public sealed class PaymentFailureTests(TestTransport transport)
     {
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(transport: transport));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Short Of Money");
-        var reservation = await booking.ReserveAsync(userId, (await booking.SeatAsync("T7")).Id, await booking.EntryPassAsync(userId));
-        await booking.WaitPayableAsync(reservation.Id, "Pending");
-        Assert.That((await booking.Concert.GetAsync($"/reservations/{reservation.Id}/last-payment-failure")).StatusCode,
+        var user = await booking.SignUpReplicatedAsync("Short Of Money");
+        var reservation = await booking.ReserveAsync(user, (await booking.SeatAsync("T7")).Id, await booking.EntryPassAsync(user));
+        await booking.WaitPayableAsync(user, reservation.Id, "Pending");
+        Assert.That((await booking.Concert.SendAsAsync(user, HttpMethod.Get, $"/reservations/{reservation.Id}/last-payment-failure")).StatusCode,
             Is.EqualTo(HttpStatusCode.NotFound), "no refused payment yet");
-        await booking.ChargeAsync(userId, 5.00m);
+        await booking.ChargeAsync(user, 5.00m);
 
-        var refused = await booking.PayRawAsync(reservation.Id, userId, $"pay-{Guid.NewGuid():N}");
+        var refused = await booking.PayRawAsync(reservation.Id, user, $"pay-{Guid.NewGuid():N}");
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
 
         var failure = await Eventually.Until(async () =>
         {
-            using var response = await booking.Concert.GetAsync($"/reservations/{reservation.Id}/last-payment-failure");
+            using var response = await booking.Concert.SendAsAsync(user, HttpMethod.Get, $"/reservations/{reservation.Id}/last-payment-failure");
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>() : null;
         }, found => found is not null, "ConcertService to record the refused payment");
         TestContext.Out.WriteLine($"Verified: {failure!.ToJsonString()}");

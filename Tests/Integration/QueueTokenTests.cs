@@ -50,10 +50,10 @@ public sealed class QueueTokenTests
     {
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Made-up");
+        var user = await booking.SignUpReplicatedAsync("Made-up");
         var madeUp = Guid.NewGuid();
 
-        var response = await booking.Token.PostAsJsonAsync($"/queue/{madeUp}/tokens", new { userId });
+        var response = await booking.Token.SendAsAsync(user, HttpMethod.Post, $"/queue/{madeUp}/tokens");
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), body);
@@ -62,7 +62,7 @@ public sealed class QueueTokenTests
         Assert.That(await TokenCountAsync(system, t => t.ConcertId == madeUp), Is.Zero);
 
         // The same user queues for a real concert, once TokenService has learnt it.
-        Assert.That((await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     [Test]
@@ -71,20 +71,20 @@ public sealed class QueueTokenTests
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(
             token: [("Queue:AdmissionLifetime", "00:00:01")]));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Impatient");
-        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
-        await booking.WaitUntilAdmittedAsync(token.TokenId);
-        await Eventually.Until(() => booking.Token.GetFromJsonAsync<QueueTokenResponse>($"/queue/tokens/{token.TokenId}"),
+        var user = await booking.SignUpReplicatedAsync("Impatient");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        await booking.WaitUntilAdmittedAsync(user, token.TokenId);
+        await Eventually.Until(() => booking.Token.GetAsAsync<QueueTokenResponse>(user, $"/queue/tokens/{token.TokenId}"),
             t => t!.Status == "Expired", $"token {token.TokenId} expired");
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)));
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK), string.Join("\n", bodies.Distinct()));
         var answers = bodies.Select(b => JsonSerializer.Deserialize<QueueTokenResponse>(b, JsonSerializerOptions.Web)!).ToList();
         Assert.That(answers.Select(a => a.TokenId), Is.All.EqualTo(token.TokenId), "the same token, requeued once");
         Assert.That(answers.Select(a => a.Status), Is.All.AnyOf("Waiting", "Admitted"));
-        Assert.That(await TokenCountAsync(system, t => t.UserId == userId), Is.EqualTo(1));
+        Assert.That(await TokenCountAsync(system, t => t.UserId == user.Id), Is.EqualTo(1));
     }
 
     [Test]
@@ -97,15 +97,15 @@ public sealed class QueueTokenTests
             ("Queue:PurgeInterval", "00:00:00.200"),
         ]));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Forgotten");
-        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
-        await booking.WaitUntilAdmittedAsync(token.TokenId);
+        var user = await booking.SignUpReplicatedAsync("Forgotten");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
+        await booking.WaitUntilAdmittedAsync(user, token.TokenId);
 
-        await Eventually.Until(async () => (await booking.Token.GetAsync($"/queue/tokens/{token.TokenId}")).StatusCode,
+        await Eventually.Until(async () => (await booking.Token.SendAsAsync(user, HttpMethod.Get, $"/queue/tokens/{token.TokenId}")).StatusCode,
             status => status == HttpStatusCode.NotFound, $"token {token.TokenId} purged");
 
         Assert.That(await TokenCountAsync(system, t => t.Id == token.TokenId), Is.Zero);
-        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, userId);
+        var again = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), await again.Content.ReadAsStringAsync());
         Assert.That((await again.Content.ReadFromJsonAsync<QueueTokenResponse>())!.TokenId, Is.Not.EqualTo(token.TokenId));
     }
@@ -121,14 +121,14 @@ public sealed class QueueTokenTests
             ("Queue:PurgeInterval", "00:00:00.200"),
         ]));
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Patient");
-        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, userId);
+        var user = await booking.SignUpReplicatedAsync("Patient");
+        var token = await booking.EnterQueueAsync(BookingDriver.TestConcertId, user);
         Assert.That(token.Status, Is.EqualTo("Waiting"));
 
-        await Eventually.Until(async () => (await booking.Token.GetAsync($"/queue/tokens/{token.TokenId}")).StatusCode,
+        await Eventually.Until(async () => (await booking.Token.SendAsAsync(user, HttpMethod.Get, $"/queue/tokens/{token.TokenId}")).StatusCode,
             status => status == HttpStatusCode.NotFound, $"waiting token {token.TokenId} purged");
 
-        Assert.That(await TokenCountAsync(system, t => t.UserId == userId), Is.Zero);
+        Assert.That(await TokenCountAsync(system, t => t.UserId == user.Id), Is.Zero);
     }
 
     private static Task<int> TokenCountAsync(ConcertBookingSystem system, System.Linq.Expressions.Expression<Func<QueueToken, bool>> where) =>

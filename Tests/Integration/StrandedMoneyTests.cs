@@ -32,16 +32,16 @@ public sealed class StrandedMoneyTests(TestTransport transport)
             TestServices = service => service == "concert" ? services => services.AddSingleton<IInterceptor>(confirm) : null,
         });
         using var booking = new BookingDriver(system);
-        var userId = await booking.SignUpReplicatedAsync("Stranded");
-        var reservation = await booking.ReserveAsync(userId, (await booking.SeatAsync("T9")).Id, await booking.EntryPassAsync(userId));
-        await booking.WaitPayableAsync(reservation.Id, "Pending");
-        await booking.ChargeAsync(userId, 100.00m);
+        var user = await booking.SignUpReplicatedAsync("Stranded");
+        var reservation = await booking.ReserveAsync(user, (await booking.SeatAsync("T9")).Id, await booking.EntryPassAsync(user));
+        await booking.WaitPayableAsync(user, reservation.Id, "Pending");
+        await booking.ChargeAsync(user, 100.00m);
 
-        var paid = await booking.PayRawAsync(reservation.Id, userId, Guid.NewGuid().ToString());
+        var paid = await booking.PayRawAsync(reservation.Id, user, Guid.NewGuid().ToString());
 
         Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created), await paid.Content.ReadAsStringAsync());
-        await booking.WaitReservationAsync(reservation.Id, "Confirmed");
-        await booking.WaitPayableAsync(reservation.Id, "Confirmed");
+        await booking.WaitReservationAsync(user, reservation.Id, "Confirmed");
+        await booking.WaitPayableAsync(user, reservation.Id, "Confirmed");
         var sent = await BookingDriver.OutboxOfAsync<PaymentDbContext, PaymentCompleted>(system.Payment.Services);
         var deadLettered = confirm.FirstMessage;
         Assert.Multiple(async () =>
@@ -52,7 +52,7 @@ public sealed class StrandedMoneyTests(TestTransport transport)
             Assert.That(sent.Count(m => m.PartitionKey == reservation.Id.ToString()), Is.GreaterThanOrEqualTo(2),
                 "PaymentService sent PaymentCompleted again");
             Assert.That((await booking.SeatAsync("T9")).Status, Is.EqualTo("Sold"));
-            Assert.That(await booking.BalanceAsync(userId), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice), "charged once");
+            Assert.That(await booking.BalanceAsync(user), Is.EqualTo(100.00m - BookingDriver.TestSeatPrice), "charged once");
         });
     }
 }

@@ -34,7 +34,8 @@ public sealed class UserApiTests
     [Test]
     public async Task Signup_answers_201_with_location_and_the_user_at_version_1()
     {
-        var response = await _client.PostAsJsonAsync("/users", new { name = "  Alan Turing  ", email = UserApiClient.UniqueEmail("alan") });
+        var response = await _client.PostAsJsonAsync("/users",
+            new { name = "  Alan Turing  ", email = UserApiClient.UniqueEmail("alan"), password = UserApiClient.Password });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var user = (await response.Content.ReadFromJsonAsync<UserResponse>())!;
@@ -46,19 +47,21 @@ public sealed class UserApiTests
             Assert.That(user.Id.Version, Is.EqualTo(7), "ids are GUID v7");
         });
 
-        var fetched = await _client.GetFromJsonAsync<UserResponse>($"/users/{user.Id}");
-        Assert.That(fetched, Is.EqualTo(user));
+        var signedIn = await _client.SignInAsync(user.Email);
+        var me = new TestUser(user.Id, user.Email, UserApiClient.Password, signedIn.AccessToken);
+        Assert.That(await _client.GetAsAsync<UserResponse>(me, $"/users/{user.Id}"), Is.EqualTo(user));
+        Assert.That(await _client.GetAsAsync<UserResponse>(me, "/users/me"), Is.EqualTo(user));
     }
 
     [Test]
     public async Task Patch_answers_the_new_version_and_a_no_op_patch_keeps_it()
     {
-        var user = await _client.SignUpAsync("Barbara");
-        var renamed = await _client.PatchAsJsonAsync($"/users/{user.Id}", new { name = "Barbara Liskov", email = UserApiClient.UniqueEmail("liskov") });
+        var user = await _client.SignUpAndInAsync("Barbara");
+        var renamed = await _client.SendAsAsync(user, HttpMethod.Patch, $"/users/{user.Id}", new { name = "Barbara Liskov", email = UserApiClient.UniqueEmail("liskov") });
         Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await renamed.Content.ReadFromJsonAsync<UserResponse>())!.Version, Is.EqualTo(2));
 
-        var same = await _client.PatchAsJsonAsync($"/users/{user.Id}", new { name = "Barbara Liskov" });
+        var same = await _client.SendAsAsync(user, HttpMethod.Patch, "/users/me", new { name = "Barbara Liskov" });
         Assert.That((await same.Content.ReadFromJsonAsync<UserResponse>())!.Version, Is.EqualTo(2), "nothing changed, no new version");
     }
 
@@ -73,6 +76,11 @@ public sealed class UserApiTests
         yield return new TestCaseData("""{"name":"Ada","email":"ada@example"}""", "Email").SetName("Signup with an email without a domain dot");
         yield return new TestCaseData("""{"name":"Ada","email":"a b@example.com"}""", "Email").SetName("Signup with a space in the email");
         yield return new TestCaseData($$"""{"name":"Ada","email":"{{new string('e', 245)}}@example.com"}""", "Email").SetName("Signup with a 257-character email");
+        yield return new TestCaseData("""{"name":"Ada","email":"a@example.com"}""", "Password").SetName("Signup without a password");
+        yield return new TestCaseData("""{"name":"Ada","email":"a@example.com","password":"fourteen chars"}""", "Password").SetName("Signup with a 14-character password");
+        yield return new TestCaseData("""{"name":"Ada","email":"a@example.com","password":"passwordpassword"}""", "Password").SetName("Signup with a common password");
+        yield return new TestCaseData("""{"name":"Ada","email":"a@example.com","password":"aaaaaaaaaaaaaaaaaaaa"}""", "Password").SetName("Signup with one character repeated");
+        yield return new TestCaseData("""{"name":"Ada","email":"ada.long@example.com","password":"my ada.long@example.com"}""", "Password").SetName("Signup with the email in the password");
     }
 
     [TestCaseSource(nameof(InvalidSignups))]
@@ -118,7 +126,7 @@ public sealed class UserApiTests
         var email = UserApiClient.UniqueEmail("dup");
         await _client.SignUpAsync("First", email);
 
-        var response = await _client.PostAsJsonAsync("/users", new { name = "Second", email = email.ToUpperInvariant() });
+        var response = await _client.PostAsJsonAsync("/users", new { name = "Second", email = email.ToUpperInvariant(), password = UserApiClient.Password });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -131,7 +139,7 @@ public sealed class UserApiTests
         var before = await OutboxCountAsync();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(i => _client.PostAsJsonAsync("/users", new { name = $"Racer {i}", email })));
+            .Select(i => _client.PostAsJsonAsync("/users", new { name = $"Racer {i}", email, password = UserApiClient.Password })));
 
         var statuses = responses.Select(r => r.StatusCode).ToList();
         Assert.That(statuses.Count(s => s == HttpStatusCode.Created), Is.EqualTo(1), string.Join(",", statuses));
@@ -144,9 +152,9 @@ public sealed class UserApiTests
     {
         var taken = UserApiClient.UniqueEmail("taken");
         await _client.SignUpAsync("Owner", taken);
-        var other = await _client.SignUpAsync("Other");
+        var other = await _client.SignUpAndInAsync("Other");
 
-        var response = await _client.PatchAsJsonAsync($"/users/{other.Id}", new { email = taken });
+        var response = await _client.SendAsAsync(other, HttpMethod.Patch, $"/users/{other.Id}", new { email = taken });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
@@ -154,9 +162,9 @@ public sealed class UserApiTests
     [Test]
     public async Task An_empty_patch_is_400()
     {
-        var user = await _client.SignUpAsync("Patchy");
+        var user = await _client.SignUpAndInAsync("Patchy");
 
-        var response = await _client.PatchAsJsonAsync($"/users/{user.Id}", new { });
+        var response = await _client.SendAsAsync(user, HttpMethod.Patch, $"/users/{user.Id}", new { });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -164,15 +172,12 @@ public sealed class UserApiTests
     [TestCase("GET")]
     [TestCase("PATCH")]
     [TestCase("DELETE")]
-    public async Task An_unknown_user_is_404_problem(string method)
+    public async Task A_user_that_is_gone_is_404_problem_for_its_still_valid_token(string method)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), $"/users/{Guid.CreateVersion7()}");
-        if (method == "PATCH")
-        {
-            request.Content = JsonContent.Create(new { name = "Nobody" });
-        }
+        var gone = Guid.CreateVersion7();
+        var token = new TestUser(gone, "", "", TestTokens.Issue(gone));
 
-        var response = await _client.SendAsync(request);
+        var response = await _client.SendAsAsync(token, new HttpMethod(method), $"/users/{gone}", method == "PATCH" ? new { name = "Nobody" } : null);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -181,9 +186,10 @@ public sealed class UserApiTests
     [Test]
     public async Task A_malformed_id_is_404_not_500()
     {
-        var response = await _client.GetAsync("/users/not-a-guid");
+        var user = await _client.SignUpAndInAsync("Malformed");
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _client.SendAsAsync(user, HttpMethod.Get, "/users/not-a-guid")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _client.GetAsync("/users/not-a-guid")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]

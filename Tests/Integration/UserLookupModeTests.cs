@@ -31,28 +31,32 @@ public sealed class UserLookupModeTests
             new("UserLookup:Retries", "1"),
         ]);
         using var httpClient = httpConcert.CreateClient();
-        var userId = await booking.SignUpReplicatedAsync("Looked up");
-        var pass = await booking.EntryPassAsync(userId);
+        var user = await booking.SignUpReplicatedAsync("Looked up");
+        var second = await booking.SignUpReplicatedAsync("Looked up too");
+        var pass = await booking.EntryPassAsync(user);
+        var secondPass = await booking.EntryPassAsync(second);
         var seats = await booking.SeatsAsync();
 
-        var whileUp = await ReserveAsync(httpClient, userId, seats[0].Id, pass);
-        Assert.That(whileUp.StatusCode, Is.EqualTo(HttpStatusCode.Created), "Http mode, UserService up");
-        var unknown = await ReserveAsync(httpClient, Guid.CreateVersion7(), seats[1].Id, pass);
+        var whileUp = await ReserveAsync(httpClient, user, seats[0].Id, pass);
+        Assert.That(whileUp.StatusCode, Is.EqualTo(HttpStatusCode.Created), "Http mode, UserService up (asked with the user's own token)");
+        var stranger = TestTokens.Issue(Guid.CreateVersion7());
+        var unknown = await ReserveAsync(httpClient, user.WithToken(stranger), seats[1].Id, pass);
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "Http mode, UserService says 404");
 
         await system.Users.DisposeAsync();
         TestContext.Out.WriteLine("Injected: UserService stopped");
 
-        var whileDown = await ReserveAsync(httpClient, userId, seats[2].Id, pass);
+        var whileDown = await ReserveAsync(httpClient, second, seats[2].Id, secondPass);
         Assert.That(whileDown.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await whileDown.Content.ReadAsStringAsync());
-        var replicaMode = await ReserveAsync(booking.Concert, userId, seats[3].Id, pass);
+        var replicaMode = await ReserveAsync(booking.Concert, second, seats[3].Id, secondPass);
         Assert.That(replicaMode.StatusCode, Is.EqualTo(HttpStatusCode.Created), "Replica mode, UserService down");
         TestContext.Out.WriteLine("Verified: Http mode answered 503 with UserService down; Replica mode reserved the seat");
     }
 
-    private static Task<HttpResponseMessage> ReserveAsync(HttpClient client, Guid userId, Guid seatId, string pass)
+    private static Task<HttpResponseMessage> ReserveAsync(HttpClient client, TestUser user, Guid seatId, string pass)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { userId, seatId }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { seatId }) };
+        request.Headers.Authorization = user.Bearer;
         request.Headers.Add(ReservationsApi.EntryPassHeader, pass);
         return client.SendAsync(request);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using ConcertBooking.ServiceDefaults;
+using System.Security.Claims;
+using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,18 +12,18 @@ public static class QueueApi
 {
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
-        var queue = app.MapGroup("/queue").WithTags("Waiting queue");
-        queue.MapPost("/{concertId:guid}/tokens", EnterQueue).WithValidation<EnterQueueRequest>().WithName("EnterQueue")
-            .WithSummary("Enter a concert's waiting queue: 201 with a new token, 200 with the user's existing one.");
+        var queue = app.MapGroup("/queue").WithTags("Waiting queue").RequireAuthorization();
+        queue.MapPost("/{concertId:guid}/tokens", EnterQueue).WithName("EnterQueue")
+            .WithSummary("Put the signed-in user in a concert's waiting queue (no body): 201 with a new token, 200 with their existing one.");
         queue.MapGet("/tokens/{tokenId:guid}", GetToken).WithName("GetQueueToken")
-            .WithSummary("Waiting with its position, Admitted with a signed entry pass, or Expired.");
+            .WithSummary("One of the signed-in user's tokens: Waiting with its position, Admitted with a signed entry pass, or Expired; another user's is 404.");
         return app;
     }
 
     internal static async Task<Results<Created<QueueTokenResponse>, Ok<QueueTokenResponse>, ProblemHttpResult>> EnterQueue(
-        Guid concertId, EnterQueueRequest request, EnterQueue enter, CancellationToken cancellationToken)
+        Guid concertId, ClaimsPrincipal caller, EnterQueue enter, CancellationToken cancellationToken)
     {
-        var userId = request.UserId!.Value;
+        var userId = caller.UserId();
         return await enter.EnterAsync(concertId, userId, cancellationToken) switch
         {
             EnterQueueResult.Entered(var standing) => TypedResults.Created($"/queue/tokens/{standing.Token.Id}", QueueTokenResponse.From(standing)),
@@ -35,8 +36,12 @@ public static class QueueApi
     }
 
     internal static async Task<Results<Ok<QueueTokenResponse>, ProblemHttpResult>> GetToken(
-        Guid tokenId, TokenDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-        await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, cancellationToken) is { } token
+        Guid tokenId, ClaimsPrincipal caller, TokenDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // Another user's token (and its entry pass) is answered as an unknown one.
+        var userId = caller.UserId();
+        return await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId, cancellationToken) is { } token
             ? TypedResults.Ok(QueueTokenResponse.From(await db.StandingAsync(token, time.GetUtcNow(), cancellationToken)))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown token", detail: $"There is no queue token {tokenId}.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown token", detail: $"You have no queue token {tokenId}.");
+    }
 }

@@ -14,9 +14,13 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan AdmissionInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long an admitted token (and its entry pass) stays valid.</summary>
+    /// <summary>
+    /// How long an admitted token (and its entry pass) stays valid. No longer than ConcertService's hold
+    /// (<c>Reservations:HoldTime</c>, 5 minutes by default), which refuses a pass that outlives a hold: a pass then covers
+    /// one hold at most, not one after another.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan AdmissionLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan AdmissionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long a token stays waiting before it is purged unadmitted: a queue is not a place to be kept forever.

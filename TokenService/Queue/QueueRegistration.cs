@@ -3,7 +3,6 @@ using ConcertBooking.EntryPasses;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.TokenService.Concerts;
 using ConcertBooking.TokenService.Consumers;
-using FluentValidation;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,7 +19,6 @@ public static class QueueRegistration
         builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
         builder.Services.AddHostedService<QueueTokenPurger>();
-        builder.Services.AddValidatorsFromAssemblyContaining<EnterQueueRequestValidator>(includeInternalTypes: true);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging;
 using ConcertBooking.Database;
+using ConcertBooking.UserService.Identity;
 using ConcertBooking.UserService.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,8 @@ public class UserDbContext(DbContextOptions options) : DbContext(options)
     public const string Schema = "users";
 
     public DbSet<User> Users => Set<User>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,6 +29,13 @@ public class UserDbContext(DbContextOptions options) : DbContext(options)
             // The database, not a check before insert, is what makes concurrent signups with one email fail.
             user.HasIndex(u => u.NormalizedEmail).IsUnique();
             user.Property(u => u.Version).IsConcurrencyToken();
+            user.Property(u => u.PasswordHash).HasMaxLength(200);
+        });
+        modelBuilder.Entity<SignInThrottle>(throttle =>
+        {
+            throttle.ToTable("SignInThrottles");
+            throttle.HasKey(t => t.Key);
+            throttle.Property(t => t.Key).HasMaxLength(SignInThrottle.KeyLength).IsFixedLength();
         });
     }
 }

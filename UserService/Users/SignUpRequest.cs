@@ -1,3 +1,3 @@
 namespace ConcertBooking.UserService.Users;
 
-public sealed record SignUpRequest(string? Name, string? Email);
+public sealed record SignUpRequest(string? Name, string? Email, string? Password);

@@ -1,3 +1,4 @@
+using ConcertBooking.UserService.Identity;
 using FluentValidation;
 
 namespace ConcertBooking.UserService.Users;
@@ -8,5 +9,12 @@ public sealed class SignUpRequestValidator : AbstractValidator<SignUpRequest>
     {
         RuleFor(r => r.Name).ValidName();
         RuleFor(r => r.Email).ValidEmail();
+        RuleFor(r => r.Password).Custom((password, context) =>
+        {
+            if (PasswordPolicy.Check(password, context.InstanceToValidate.Email) is { } refused)
+            {
+                context.AddFailure(nameof(SignUpRequest.Password), refused);
+            }
+        });
     }
 }

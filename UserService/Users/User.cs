@@ -21,13 +21,19 @@ public sealed class User
     /// <summary>1 at signup, +1 per change; also the optimistic concurrency token.</summary>
     public long Version { get; private set; }
 
+    /// <summary>
+    /// The password's hash (ASP.NET Core Identity format v3: PBKDF2, salt and cost inside); null for an account from
+    /// before passwords, which cannot sign in. Never in an event, a response or a log.
+    /// </summary>
+    public string? PasswordHash { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
-    public static (User User, UserCreated Event) SignUp(string name, string email, DateTimeOffset now)
+    public static (User User, UserCreated Event) SignUp(string name, string email, string passwordHash, DateTimeOffset now)
     {
         var user = new User
         {
@@ -35,6 +41,7 @@ public sealed class User
             Name = name.Trim(),
             Email = email.Trim(),
             NormalizedEmail = Normalize(email),
+            PasswordHash = passwordHash,
             Version = 1,
             CreatedAt = now,
             UpdatedAt = now,
@@ -59,6 +66,9 @@ public sealed class User
         UpdatedAt = now;
         return new UserUpdated(Id, Name, Email, Version, now);
     }
+
+    /// <summary>The same password hashed again (a higher cost configured): no new version, no event, since no replica holds it.</summary>
+    public void ChangePasswordHash(string passwordHash) => PasswordHash = passwordHash;
 
     /// <summary>The event of the user's removal: who and the next version, none of their data.</summary>
     public UserDeleted Delete(DateTimeOffset now) => new(Id, Version + 1, now);

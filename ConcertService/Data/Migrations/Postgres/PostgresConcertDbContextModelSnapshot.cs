@@ -133,6 +133,9 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("PassTokenId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uuid");
 
@@ -149,11 +152,35 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PassTokenId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Reservations_PassTokenId_Pending")
+                        .HasFilter("\"Status\" = 'Pending' AND \"PassTokenId\" IS NOT NULL");
+
                     b.HasIndex("SeatId");
 
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.ToTable("Reservations", "concert");
+                });
+
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.UserSeatCount", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConcertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId", "ConcertId");
+
+                    b.ToTable("UserSeatCounts", "concert", t =>
+                        {
+                            t.HasCheckConstraint("CK_UserSeatCounts_Seats_NotNegative", "\"Seats\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("ConcertBooking.Messaging.Inbox.InboxMessage", b =>

@@ -133,6 +133,9 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<Guid?>("PassTokenId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uniqueidentifier");
 
@@ -149,11 +152,35 @@ namespace ConcertBooking.ConcertService.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PassTokenId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Reservations_PassTokenId_Pending")
+                        .HasFilter("\"Status\" = 'Pending' AND \"PassTokenId\" IS NOT NULL");
+
                     b.HasIndex("SeatId");
 
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.ToTable("Reservations", "concert");
+                });
+
+            modelBuilder.Entity("ConcertBooking.ConcertService.Reservations.UserSeatCount", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ConcertId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("int");
+
+                    b.HasKey("UserId", "ConcertId");
+
+                    b.ToTable("UserSeatCounts", "concert", t =>
+                        {
+                            t.HasCheckConstraint("CK_UserSeatCounts_Seats_NotNegative", "\"Seats\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("ConcertBooking.Messaging.Inbox.InboxMessage", b =>

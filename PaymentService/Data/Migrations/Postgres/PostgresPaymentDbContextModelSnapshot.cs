@@ -212,6 +212,28 @@ namespace ConcertBooking.PaymentService.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("ConcertBooking.PaymentService.Wallets.WalletTopUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<DateTimeOffset>("ChargedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "ChargedAt");
+
+                    b.ToTable("WalletTopUps", "payment");
+                });
+
             modelBuilder.Entity("ConcertBooking.UserReplica.ReplicatedUser", b =>
                 {
                     b.Property<Guid>("Id")

@@ -212,6 +212,28 @@ namespace ConcertBooking.PaymentService.Data.Migrations.SqlServer
                         });
                 });
 
+            modelBuilder.Entity("ConcertBooking.PaymentService.Wallets.WalletTopUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("decimal(18,2)");
+
+                    b.Property<DateTimeOffset>("ChargedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "ChargedAt");
+
+                    b.ToTable("WalletTopUps", "payment");
+                });
+
             modelBuilder.Entity("ConcertBooking.UserReplica.ReplicatedUser", b =>
                 {
                     b.Property<Guid>("Id")

@@ -116,6 +116,24 @@ namespace ConcertBooking.UserService.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages", "users");
                 });
 
+            modelBuilder.Entity("ConcertBooking.UserService.Identity.SignInThrottle", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SignInThrottles", "users");
+                });
+
             modelBuilder.Entity("ConcertBooking.UserService.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -138,6 +156,10 @@ namespace ConcertBooking.UserService.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

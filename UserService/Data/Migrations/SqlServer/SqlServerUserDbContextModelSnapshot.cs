@@ -116,6 +116,24 @@ namespace ConcertBooking.UserService.Data.Migrations.SqlServer
                     b.ToTable("OutboxMessages", "users");
                 });
 
+            modelBuilder.Entity("ConcertBooking.UserService.Identity.SignInThrottle", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SignInThrottles", "users");
+                });
+
             modelBuilder.Entity("ConcertBooking.UserService.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -138,6 +156,10 @@ namespace ConcertBooking.UserService.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("nvarchar(254)");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");

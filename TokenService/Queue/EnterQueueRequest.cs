@@ -1,3 +1,0 @@
-namespace ConcertBooking.TokenService.Queue;
-
-public sealed record EnterQueueRequest(Guid? UserId);

@@ -1,0 +1,3 @@
+namespace ConcertBooking.UserService.Identity;
+
+public sealed record SignInRequest(string? Email, string? Password);
