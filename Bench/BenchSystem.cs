@@ -43,6 +43,8 @@ internal sealed class BenchSystem : IAsyncDisposable
             options: new ProcessSystemOptions
             {
                 CommonSettings = new Dictionary<string, string>(),
+                // As deployed, but every request of the load comes from one address: the limits would refuse most of it.
+                RateLimitSettings = RaisedRateLimits.Settings(),
                 Processes = new ServiceProcessOptions { EnvironmentName = "Production", LogDirectory = null },
                 VirtualHostPrefix = "cb-bench",
             },

@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth;
         });
+        builder.Services.AddServiceRateLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();
@@ -40,8 +41,13 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After authentication, which the per-user windows read (WebApplication puts UseAuthentication and
+        // UseAuthorization first when their services are registered; an explicit call must come before this one), and
+        // before any body is read, so a client over its limit costs little.
+        app.UseRateLimiter();
         // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<RequestCharsetMiddleware>();

@@ -17,6 +17,7 @@ public static class ReservationsApi
     {
         var reservations = app.MapGroup("/reservations").WithTags("Reservations");
         reservations.MapPost("/", ReserveSeat).WithValidation<ReserveSeatRequest>().WithName("ReserveSeat")
+            .RequireRateLimiting(RateLimitPolicies.Reservation)
             .WithSummary($"Hold a seat for its payment; needs the entry pass from the waiting queue in {EntryPassHeader}.");
         reservations.MapGet("/{id:guid}", GetReservation).WithName("GetReservation");
         return app;

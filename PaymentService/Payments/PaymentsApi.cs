@@ -16,6 +16,7 @@ public static class PaymentsApi
     {
         var payments = app.MapGroup("/payments").WithTags("Payments");
         payments.MapPost("/", Pay).WithValidation<PayReservationRequest>().WithName("PayReservation")
+            .RequireRateLimiting(RateLimitPolicies.Payment)
             .WithSummary($"Pay a reservation from the wallet: 201 new, 200 a replay of the same {IdempotencyKeyHeader}, 402 balance too low.");
         payments.MapGet("/{id:guid}", GetPayment).WithName("GetPayment");
         app.MapGet("/payable-reservations/{id:guid}", GetPayableReservation).WithTags("Payments").WithName("GetPayableReservation")

@@ -13,6 +13,7 @@ public static class WalletsApi
     {
         var wallets = app.MapGroup("/wallets").WithTags("Wallets");
         wallets.MapPost("/{userId:guid}/charge", Charge).WithValidation<ChargeWalletRequest>().WithName("ChargeWallet")
+            .RequireRateLimiting(RateLimitPolicies.Payment)
             .WithSummary("Add money to the user's wallet (not idempotent: each call adds the amount).");
         wallets.MapGet("/{userId:guid}", GetWallet).WithName("GetWallet");
         return app;

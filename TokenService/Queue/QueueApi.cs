@@ -13,6 +13,7 @@ public static class QueueApi
     {
         var queue = app.MapGroup("/queue").WithTags("Waiting queue");
         queue.MapPost("/{concertId:guid}/tokens", EnterQueue).WithValidation<EnterQueueRequest>().WithName("EnterQueue")
+            .RequireRateLimiting(RateLimitPolicies.QueueEntry)
             .WithSummary("Enter a concert's waiting queue: 201 with a new token, 200 with the user's existing one.");
         queue.MapGet("/tokens/{tokenId:guid}", GetToken).WithName("GetQueueToken")
             .WithSummary("Waiting with its position, Admitted with a signed entry pass, or Expired.");

@@ -12,7 +12,7 @@ public static class UsersApi
     {
         var users = app.MapGroup("/users").WithTags("Users");
 
-        users.MapPost("/", SignUp).WithValidation<SignUpRequest>().WithName("SignUp")
+        users.MapPost("/", SignUp).WithValidation<SignUpRequest>().WithName("SignUp").RequireRateLimiting(RateLimitPolicies.SignUp)
             .WithSummary("Sign up a user; UserCreated is published after commit.");
         users.MapGet("/{id:guid}", GetUser).WithName("GetUser");
         users.MapPatch("/{id:guid}", ChangeUser).WithValidation<ChangeUserRequest>().WithName("ChangeUser")
