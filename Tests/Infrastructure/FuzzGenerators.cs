@@ -14,9 +14,10 @@ namespace ConcertBooking.Tests.Infrastructure;
 /// <param name="schemas">Each service's <c>components.schemas</c>, for <c>$ref</c>.</param>
 /// <param name="knownIds">Ids that exist (a user, a concert): most requests should reach past the 404s.</param>
 /// <param name="validToken">A bearer token of a signed-in user, when the services issue them.</param>
+/// <param name="validEntryPass">An entry pass TokenService issued, so that reservations reach the hold.</param>
 /// <param name="opsKey">The <c>Ops:ApiKey</c> the system runs with, so that the operations routes are reached too.</param>
 public sealed class FuzzGenerators(
-    IReadOnlyDictionary<string, JsonObject?> schemas, IReadOnlyList<Guid> knownIds, string? validToken, string opsKey)
+    IReadOnlyDictionary<string, JsonObject?> schemas, IReadOnlyList<Guid> knownIds, string? validToken, string validEntryPass, string opsKey)
 {
     private const int MaxDepth = 4;
 
@@ -121,7 +122,11 @@ public sealed class FuzzGenerators(
             (validToken is null ? 0 : 4, Gen.Const<string?>("Bearer " + validToken)),
             (validToken is null ? 0 : 1, Gen.Int[0, Math.Max(0, (validToken?.Length ?? 1) - 1)].Select(i => (string?)("Bearer " + Flip(validToken!, i)))),
             (2, Gen.OneOf<string?>(BogusAuthorizations)));
-        var entryPass = Gen.Frequency((3, Gen.Const<string?>((string?)null)), (1, Gen.OneOf<string?>(BogusEntryPasses)));
+        var entryPass = Gen.Frequency(
+            (3, Gen.Const<string?>((string?)null)),
+            (3, Gen.Const<string?>(validEntryPass)),
+            (1, Gen.Int[0, validEntryPass.Length - 1].Select(i => (string?)Flip(validEntryPass, i))),
+            (2, Gen.OneOf<string?>(BogusEntryPasses)));
         var idempotency = Gen.Frequency((2, Gen.Const<string?>((string?)null)), (2, Gen.Guid.Select(g => (string?)g.ToString())), (1, Gen.OneOf<string?>(IdempotencyKeys)));
         var ops = operation.PathTemplate.StartsWith("/ops", StringComparison.Ordinal)
             ? Gen.Frequency((3, Gen.Const<string?>(opsKey)), (1, Gen.Const<string?>((string?)null)), (1, Gen.OneOf<string?>("", "wrong", opsKey + "\0", new string('k', 3_000))))

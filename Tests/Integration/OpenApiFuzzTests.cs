@@ -66,12 +66,17 @@ public sealed class OpenApiFuzzTests
 
         var (user, token) = await SignUpAndSignInAsync(system, clients["users"], documents["users"]);
         await system.ConcertReplicatedAsync(BookingDriver.TestConcertId);
+        // Real ids and a real entry pass, so that requests get past "unknown" and "no pass" into the actions.
+        using var booking = new BookingDriver(system);
+        var seats = await booking.SeatsAsync();
+        var reservation = await booking.ReserveAsync(user, seats[0].Id, await booking.EntryPassAsync(user));
+        var entryPass = await booking.EntryPassAsync(user);
         var operations = documents.SelectMany(d => OpenApiOperation.ReadAll(d.Key, d.Value)).ToList();
         Assert.That(operations.Select(o => o.Service).Distinct().Count(), Is.EqualTo(4), "every service documents operations");
 
         var generators = new FuzzGenerators(
             documents.ToDictionary(d => d.Key, d => d.Value["components"]?["schemas"] as JsonObject),
-            [user, BookingDriver.TestConcertId], token, OpsKey);
+            [user, BookingDriver.TestConcertId, seats[1].Id, seats[^1].Id, reservation.Id], token, entryPass, OpsKey);
         var requests = Gen.OneOf([.. operations.Select(generators.Request)]);
         var pcg = new PCG(1, seed);
         var failures = new List<string>();
