@@ -70,6 +70,8 @@ internal sealed class BenchSystem : IAsyncDisposable
                 Transport = transport,
                 KafkaSettings = [], // as deployed: the tests' short session timeouts are for their faults
                 CommonSettings = new Dictionary<string, string>(),
+                // As deployed, but every request of the load comes from one address: the limits would refuse most of it.
+                RateLimitSettings = RaisedRateLimits.Settings(),
                 // Not Development: the development keys are refused as in production. Not Production either: UserService
                 // allows the bench's low password-hashing cost (TestSecrets) only in this environment, so that signups measure
                 // the pipeline (outbox, relay, replicas) rather than PBKDF2.

@@ -24,8 +24,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
 
         if (request.ContentLength > limit)
         {
-            await problems.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                $"A request body may have at most {limit} bytes.");
+            await RefuseAsync(context, limit);
             return;
         }
 
@@ -34,8 +33,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
             var body = await ReadAtMostAsync(request.Body, limit, context.RequestAborted);
             if (body is null)
             {
-                await problems.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                $"A request body may have at most {limit} bytes.");
+                await RefuseAsync(context, limit);
                 return;
             }
 
@@ -44,6 +42,15 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
         }
 
         await next(context);
+    }
+
+    private ValueTask RefuseAsync(HttpContext context, long limit)
+    {
+        // The rest of the body stays unread, and Kestrel drops a connection it cannot drain: said up front, a client
+        // opens a new connection for its next request instead of sending it into this one as it closes.
+        context.Response.Headers.Connection = "close";
+        return problems.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+            $"A request body may have at most {limit} bytes.");
     }
 
     /// <returns>The body, or null when it has more than <paramref name="limit"/> bytes.</returns>

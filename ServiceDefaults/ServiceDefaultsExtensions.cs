@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth;
         });
+        builder.Services.AddServiceRateLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.AddTelemetry();
@@ -40,14 +41,19 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Authentication only reads the token (no body, no answer of its own): the rate limiter's per-user windows
+        // need the caller it finds.
+        app.UseAuthentication();
+        // Before any body is read, so a client over its limit costs little.
+        app.UseRateLimiter();
         // Before anything reads a body: too large is 413, a charset other than UTF-8 is 415.
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<RequestCharsetMiddleware>();
-        // After the above, so a 401 or 403 of the authentication and authorization middleware is a problem
-        // document too (left to themselves, they would run first and answer with an empty body).
-        app.UseAuthentication();
+        // After the above, so a 401 or 403 is a problem document too (left to itself, WebApplication would run the
+        // authorization middleware first and answer with an empty body).
         app.UseAuthorization();
 
         // The plumbing is open to anyone; every other endpoint says who may call it (a test holds each to that).

@@ -63,10 +63,9 @@ public sealed class ProcessSystem : IAsyncDisposable
                 {
                     ["ConnectionStrings__Database"] = PostgresDatabases.ConnectionString(database, maxPoolSize: 20, port: postgresPort?.Invoke(service)),
                 };
-                IEnumerable<KeyValuePair<string, string>> transportSettings = system.Kafka is null
-                    ? []
-                    : options.KafkaSettings.Select(s => new KeyValuePair<string, string>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value));
-                foreach (var (key, value) in system.BrokerSettings().Concat(transportSettings).Concat(options.CommonSettings).Concat(settings?.Invoke(service) ?? []))
+                IEnumerable<KeyValuePair<string, string>> transportSettings = system.Kafka is null ? [] : AsEnvironment(options.KafkaSettings);
+                foreach (var (key, value) in system.BrokerSettings().Concat(transportSettings).Concat(AsEnvironment(options.RateLimitSettings))
+                             .Concat(options.CommonSettings).Concat(settings?.Invoke(service) ?? []))
                 {
                     environment[key] = value;
                 }
@@ -118,6 +117,9 @@ public sealed class ProcessSystem : IAsyncDisposable
 
     private TcpProxy BrokerProxy() => _brokerProxy
         ?? throw new InvalidOperationException($"Start the system with {nameof(ProcessSystemOptions)}.{nameof(ProcessSystemOptions.BrokerBehindProxy)} to take RabbitMQ away from its services.");
+
+    private static IEnumerable<KeyValuePair<string, string>> AsEnvironment(IEnumerable<KeyValuePair<string, string>> settings) =>
+        settings.Select(s => new KeyValuePair<string, string>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value));
 
     private Dictionary<string, string> BrokerSettings() => Kafka is { } kafka
         ? new()

@@ -30,6 +30,12 @@ public sealed record ProcessSystemOptions
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> KafkaSettings { get; init; } = KafkaTestSettings.Timings();
 
+    /// <summary>
+    /// Settings every service gets before <see cref="CommonSettings"/>: by default <see cref="RaisedRateLimits"/>, since
+    /// every request comes from one address; empty to run with the deployed limits.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RateLimitSettings { get; init; } = RaisedRateLimits.Settings();
+
     /// <summary>Begins the name of the system's RabbitMQ virtual host, to say whose it is.</summary>
     public string VirtualHostPrefix { get; init; } = "cb-test";
 }

@@ -19,6 +19,7 @@ public static class ReservationsApi
     {
         var reservations = app.MapGroup("/reservations").WithTags("Reservations").RequireAuthorization();
         reservations.MapPost("/", ReserveSeat).WithValidation<ReserveSeatRequest>().WithName("ReserveSeat")
+            .RequireRateLimiting(RateLimitPolicies.Reservation)
             .WithSummary($"Hold a seat for the signed-in user; needs their entry pass from the waiting queue in {EntryPassHeader}.");
         reservations.MapGet("/{id:guid}", GetReservation).WithName("GetReservation")
             .WithSummary("One of the signed-in user's reservations; another user's is 404, as if it did not exist.");

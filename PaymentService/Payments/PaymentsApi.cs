@@ -21,6 +21,7 @@ public static class PaymentsApi
     {
         var payments = app.MapGroup("/payments").WithTags("Payments").RequireAuthorization();
         payments.MapPost("/", Pay).WithValidation<PayReservationRequest>().WithName("PayReservation")
+            .RequireRateLimiting(RateLimitPolicies.Payment)
             .WithSummary($"Pay a reservation from the wallet: 201 with the payment (again, marked {ReplayedHeader}, for a repeated {IdempotencyKeyHeader}), 402 balance too low.");
         payments.MapGet("/{id:guid}", GetPayment).WithName("GetPayment")
             .WithSummary("One of the signed-in user's payments; another user's is 404.");

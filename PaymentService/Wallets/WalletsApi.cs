@@ -14,6 +14,7 @@ public static class WalletsApi
     {
         var wallets = app.MapGroup("/wallets").WithTags("Wallets");
         wallets.MapPost("/{userId:guid}/charge", Charge).WithValidation<ChargeWalletRequest>().WithName("ChargeWallet").RequireSelf("userId")
+            .RequireRateLimiting(RateLimitPolicies.Payment)
             .WithSummary("Add money to the signed-in user's own wallet, within the daily top-up limit (not idempotent: each call adds the amount).");
         wallets.MapGet("/{userId:guid}", GetWallet).WithName("GetWallet").RequireSelf("userId")
             .WithSummary("The signed-in user's own wallet.");

@@ -125,8 +125,8 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
             ["Messaging:Outbox:PollInterval"] = "00:00:00.500",
             ["Messaging:Outbox:RetryMaxDelay"] = "00:00:02",
         };
-        // The Kafka settings go before the test's own, so that a test can still override them.
-        foreach (var (key, value) in kafka?.Settings(service) ?? [])
+        // The Kafka settings and the raised rate limits go before the test's own, so that a test can still override them.
+        foreach (var (key, value) in (kafka?.Settings(service) ?? []).Concat(RaisedRateLimits.Settings().Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))))
         {
             settings[key] = value;
         }

@@ -184,6 +184,21 @@ public sealed class HostileInputTests
             $$"""{"pad":"{{new string('x', 64 * 1024)}}"}""", Json, _user), HttpStatusCode.RequestEntityTooLarge);
     }
 
+    /// <summary>
+    /// Found by the fuzz test: the unread rest of a refused body is not drained, so Kestrel drops the connection after
+    /// the 413; a client that was not told so sends its next request into the closing connection and gets no answer.
+    /// </summary>
+    [Test]
+    public async Task A_413_for_an_unread_body_tells_the_client_the_connection_closes_and_the_next_request_is_answered()
+    {
+        var response = await PostRawAsync(_kestrelUsers, "/users", PaddedSignup(64 * 1024), Json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That(response.Headers.ConnectionClose, Is.True, "Connection: close on the 413");
+        using var next = await _kestrelUsers.GetAsync($"/users/{_user}");
+        Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [Test]
     public async Task A_chunked_body_over_the_limit_is_413_and_changes_nothing()
     {

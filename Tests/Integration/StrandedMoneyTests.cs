@@ -24,7 +24,8 @@ public sealed class StrandedMoneyTests(TestTransport transport)
         // ConcertService fails every attempt at the first PaymentCompleted, so it is dead-lettered; a re-send is a new message.
         var confirm = new ConsumerFault(nameof(ConfirmPaidReservation)).FailFirstMessage(ConsumerFault.Permanent);
         var options = BookingDriver.Options(transport: transport,
-            concert: [("Reservations:HoldTime", "00:00:06"), ("Reservations:SweepInterval", "00:00:00.200")]);
+            concert: [("Reservations:HoldTime", "00:00:06"), ("Reservations:SweepInterval", "00:00:00.200")],
+            token: [("Queue:AdmissionLifetime", "00:00:06")]);
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
         {
             Transport = options.Transport,

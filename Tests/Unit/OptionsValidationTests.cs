@@ -24,7 +24,11 @@ public sealed class OptionsValidationTests
     [TestCase("Database:MaxAutoPrepare", "-1")]
     [TestCase("Http:MaxRequestBodyBytes", "0")]
     [TestCase("Http:MaxJsonDepth", "1000")]
-    public void Any_service_does_not_start_with_a_messaging_database_or_http_setting_out_of_range(string key, string value) =>
+    [TestCase("RateLimits:SignUp:PermitsPerAddress", "0")]
+    [TestCase("RateLimits:Payment:PermitsPerUser", "-1")]
+    [TestCase("RateLimits:QueueEntry:Window", "00:00:00")]
+    [TestCase("ForwardedHeaders:KnownProxies:0", "not-an-address")]
+    public void Any_service_does_not_start_with_a_messaging_database_http_or_rate_limit_setting_out_of_range(string key, string value) =>
         AssertStartupRefused<UserDbContext>("users", key, value);
 
     [Test]

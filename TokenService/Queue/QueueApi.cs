@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using ConcertBooking.ServiceDefaults;
 using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
@@ -14,6 +15,7 @@ public static class QueueApi
     {
         var queue = app.MapGroup("/queue").WithTags("Waiting queue").RequireAuthorization();
         queue.MapPost("/{concertId:guid}/tokens", EnterQueue).WithName("EnterQueue")
+            .RequireRateLimiting(RateLimitPolicies.QueueEntry)
             .WithSummary("Put the signed-in user in a concert's waiting queue (no body): 201 with a new token, 200 with their existing one.");
         queue.MapGet("/tokens/{tokenId:guid}", GetToken).WithName("GetQueueToken")
             .WithSummary("One of the signed-in user's tokens: Waiting with its position, Admitted with a signed entry pass, or Expired; another user's is 404.");

@@ -12,6 +12,7 @@ public static class SignInApi
     {
         app.MapPost("/auth/token", IssueToken).WithValidation<SignInRequest>().WithName("SignIn").WithTags("Sign-in")
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SignIn)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange email and password for a short-lived access token (JWT, ES256); send it as Authorization: Bearer.");

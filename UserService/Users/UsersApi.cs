@@ -21,6 +21,7 @@ public static class UsersApi
         var users = app.MapGroup("/users").WithTags("Users");
 
         users.MapPost("/", SignUp).WithValidation<SignUpRequest>().WithName("SignUp").AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SignUp)
             .WithSummary("Sign up with a name, an email and a password (15+ characters); UserCreated is published after commit.");
         users.MapGet("/me", GetMe).WithName("GetMe").RequireAuthorization().WithSummary("The signed-in user.");
         users.MapPatch("/me", ChangeMe).WithValidation<ChangeUserRequest>().WithName("ChangeMe").RequireAuthorization()

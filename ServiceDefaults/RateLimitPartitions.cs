@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace ConcertBooking.ServiceDefaults;
+
+/// <summary>
+/// Who a request counts against: the signed-in user (the token's <c>sub</c>) and the client address. Each rate-limited
+/// action has a window per user and one per address, so neither many addresses (one account, a botnet) nor many
+/// accounts (one address, fresh signups) get around its limit.
+/// </summary>
+public static class RateLimitPartitions
+{
+    /// <summary>The claim that names the user: JWT's subject, kept as <c>sub</c> (tokens are read without claim mapping).</summary>
+    public const string SubjectClaim = "sub";
+
+    /// <summary>The partition of requests with no address (the in-memory test server has none).</summary>
+    public const string UnknownAddress = "unknown";
+
+    /// <summary>The signed-in user's id, or null for an anonymous request.</summary>
+    public static string? UserOf(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+            ? (user.FindFirst(SubjectClaim) ?? user.FindFirst(ClaimTypes.NameIdentifier))?.Value
+            : null;
+
+    /// <summary>
+    /// The client address as a partition key: IPv4 as is (an IPv4-mapped IPv6 address as its IPv4), IPv6 by its /64,
+    /// because one IPv6 client is handed a whole /64 and could otherwise take a fresh address per request.
+    /// </summary>
+    public static string AddressOf(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return UnknownAddress;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPNetwork(Prefix64(address), 64).ToString()
+            : address.ToString();
+    }
+
+    /// <summary>The rate-limit policy the request's endpoint requires, if it is one of <see cref="RateLimitPolicies"/>.</summary>
+    public static string? PolicyOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is { } policy
+        && RateLimitPolicies.All.Contains(policy)
+            ? policy
+            : null;
+
+    /// <summary>The window of the request's user under <paramref name="policy"/>; none for an anonymous request (its address has one).</summary>
+    public static RateLimitPartition<string> PerUser(HttpContext context, string policy, RateLimitOptions options) =>
+        options.Enabled && UserOf(context.User) is { } user
+            ? Window($"{policy}|user|{user}", options.For(policy).PermitsPerUser, options.For(policy).Window)
+            : RateLimitPartition.GetNoLimiter(string.Empty);
+
+    /// <summary>The window of the request's client address under its endpoint's policy; none for an endpoint without one.</summary>
+    public static RateLimitPartition<string> PerAddress(HttpContext context, RateLimitOptions options) =>
+        options.Enabled && PolicyOf(context) is { } policy
+            ? Window($"{policy}|address|{AddressOf(context)}", options.For(policy).PermitsPerAddress, options.For(policy).Window)
+            : RateLimitPartition.GetNoLimiter(string.Empty);
+
+    // No queue: a client over its limit is told to come back (429 and Retry-After), not held on a server thread.
+    private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    private static IPAddress Prefix64(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
+}

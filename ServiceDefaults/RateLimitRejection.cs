@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.ServiceDefaults;
+
+/// <summary>A refused request's answer: 429, a problem document, and <c>Retry-After</c> in seconds from the limiter's lease.</summary>
+internal static class RateLimitRejection
+{
+    public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var detail = "Too many requests of this kind from this client or user.";
+        if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            detail += $" Retry after {seconds} seconds.";
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteProblemAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests.", detail);
+    }
+}
