@@ -195,7 +195,8 @@ public sealed class HostileInputTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(response.Headers.ConnectionClose, Is.True, "Connection: close on the 413");
-        using var next = await _kestrelUsers.GetAsync($"/users/{_user}");
+        // Any request that needs no caller will do: the point is that it gets an answer at all.
+        using var next = await _kestrelUsers.GetAsync("/health/live");
         Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
