@@ -188,9 +188,9 @@ Logs: .run/logs/<Service>.log   Stop: make down   (make down INFRA=1 also stops 
 
 Sign up (a password of 15 characters or more), sign in for an access token, and send it along:
   curl -s -X POST http://127.0.0.1:5101/users -H 'Content-Type: application/json' \
-    -d '{"name":"Ada","email":"ada@example.com","password":"ada's long concert passphrase 42"}'
+    -d '{"name":"Ada","email":"ada@example.com","password":"a long concert passphrase for ada"}'
   TOKEN=$(curl -s -X POST http://127.0.0.1:5101/auth/token -H 'Content-Type: application/json' \
-    -d '{"email":"ada@example.com","password":"ada's long concert passphrase 42"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+    -d '{"email":"ada@example.com","password":"a long concert passphrase for ada"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
   curl -s http://127.0.0.1:5101/users/me -H "Authorization: Bearer $TOKEN"
 Look yourself up in a replica (e.g. ConcertService's), with the id returned above:
   curl -s http://127.0.0.1:5102/users/<id> -H "Authorization: Bearer $TOKEN"
