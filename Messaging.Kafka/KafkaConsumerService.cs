@@ -7,7 +7,7 @@ namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
 /// This service's member of its consumer group. One thread polls; each assigned partition has a worker that
-/// handles its records one at a time, in offset order (so in order per key), while partitions run side by side
+/// handles its records in offset order (so in order per key), the ones it holds in one transaction, while partitions run side by side
 /// up to <see cref="KafkaOptions.ConcurrencyLimit"/>. An offset is committed only once its record's handler
 /// has returned, that is after the consumer's transaction committed or its dead letter was confirmed:
 /// at-least-once, with the inbox absorbing what a crash or rebalance delivers again.
@@ -18,6 +18,7 @@ internal sealed partial class KafkaConsumerService(
     KafkaTopicAdmin admin,
     KafkaTopics topics,
     IOptions<KafkaOptions> options,
+    IOptions<MessagingOptions> messaging,
     KafkaConsumerLag lag,
     KafkaConsumerState state,
     TimeProvider timeProvider,
@@ -171,7 +172,7 @@ internal sealed partial class KafkaConsumerService(
     {
         foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
         {
-            _workers[partition] = new PartitionWorker(partition, handler, _concurrency, logger);
+            _workers[partition] = new PartitionWorker(partition, handler, _concurrency, messaging.Value.Consumers.MaxBatchSize, state, logger);
         }
 
         // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgot

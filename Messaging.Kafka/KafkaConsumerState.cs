@@ -8,8 +8,14 @@ namespace ConcertBooking.Messaging.Kafka;
 internal sealed class KafkaConsumerState
 {
     private volatile string? _stoppedBecause;
+    private int _buffered;
 
     public string? StoppedBecause => _stoppedBecause;
 
     public void Stopped(string reason) => _stoppedBecause = reason;
+
+    /// <summary>Records fetched and waiting in partition workers, not yet taken up for handling.</summary>
+    public int Buffered => Volatile.Read(ref _buffered);
+
+    public void Buffer(int records) => Interlocked.Add(ref _buffered, records);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ConcertBooking.Messaging.Diagnostics;
+using ConcertBooking.Messaging.Inbox;
 using ConcertBooking.Messaging.Publishing;
 using Confluent.Kafka;
 using MassTransit;
@@ -17,6 +18,7 @@ namespace ConcertBooking.Messaging.Kafka;
 /// </summary>
 internal sealed partial class KafkaRecordHandler(
     IMediator mediator,
+    IInboxBatches batches,
     KafkaSubscriptions subscriptions,
     KafkaDeadLetterWriter deadLetters,
     ILogger<KafkaRecordHandler> logger)
@@ -30,23 +32,10 @@ internal sealed partial class KafkaRecordHandler(
             return;
         }
 
-        using var activity = MessagingMetrics.ActivitySource.StartActivity(
-            "kafka consume", ActivityKind.Consumer, Header(record, KafkaHeaders.TraceParent));
-        activity?.SetTag("messaging.message.id", messageId);
-        activity?.SetTag("messaging.destination.name", record.Topic);
         try
         {
             // Completes when the consumer's transaction (with its inbox row) has committed; throws once retries are spent.
-            await mediator.Send(message, messageType, context =>
-            {
-                context.MessageId = messageId;
-                // The producer stamps each record with its outbox write time: the inbox measures replication lag from it.
-                context.Headers.Set(OutboxHeaders.OccurredAt, record.Message.Timestamp.UtcDateTime.ToString("O"));
-                if (record.Message.Key is { } key)
-                {
-                    context.Headers.Set(OutboxHeaders.PartitionKey, key);
-                }
-            }, cancellationToken);
+            await SendAsync(record, message, messageType, messageId, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -54,6 +43,64 @@ internal sealed partial class KafkaRecordHandler(
             LogFailed(logger, exception, messageId, record.Topic, record.Partition.Value, record.Offset.Value);
             await deadLetters.WriteAsync(record, exception, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Records of one partition, in offset order, in one transaction. When one cannot be read, or one fails, they are
+    /// handled one by one instead (in the same order), where the failing one is retried and dead-lettered alone.
+    /// </summary>
+    public async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> records, CancellationToken cancellationToken)
+    {
+        var readable = new List<(ConsumeResult<string?, byte[]> Record, object Message, Type Type, Guid Id)>(records.Count);
+        foreach (var record in records)
+        {
+            if (!TryRead(record, out var message, out var messageType, out var messageId, out _))
+            {
+                break;
+            }
+
+            readable.Add((record, message, messageType, messageId));
+        }
+
+        if (readable.Count == records.Count
+            && await batches.TryRunTogetherAsync(async (batch, token) =>
+            {
+                foreach (var (record, message, type, id) in readable)
+                {
+                    if (batch.Failed)
+                    {
+                        return;
+                    }
+
+                    await SendAsync(record, message, type, id, token);
+                }
+            }, cancellationToken))
+        {
+            return;
+        }
+
+        foreach (var record in records)
+        {
+            await HandleAsync(record, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(ConsumeResult<string?, byte[]> record, object message, Type messageType, Guid messageId, CancellationToken cancellationToken)
+    {
+        using var activity = MessagingMetrics.ActivitySource.StartActivity(
+            "kafka consume", ActivityKind.Consumer, Header(record, KafkaHeaders.TraceParent));
+        activity?.SetTag("messaging.message.id", messageId);
+        activity?.SetTag("messaging.destination.name", record.Topic);
+        await mediator.Send(message, messageType, context =>
+        {
+            context.MessageId = messageId;
+            // The producer stamps each record with its outbox write time: the inbox measures replication lag from it.
+            context.Headers.Set(OutboxHeaders.OccurredAt, record.Message.Timestamp.UtcDateTime.ToString("O"));
+            if (record.Message.Key is { } key)
+            {
+                context.Headers.Set(OutboxHeaders.PartitionKey, key);
+            }
+        }, cancellationToken);
     }
 
     private bool TryRead(ConsumeResult<string?, byte[]> record, out object message, out Type messageType, out Guid messageId, out Exception problem)

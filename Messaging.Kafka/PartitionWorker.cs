@@ -4,13 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace ConcertBooking.Messaging.Kafka;
 
-/// <summary>One assigned partition: its records, handled strictly one after another.</summary>
+/// <summary>
+/// One assigned partition: its records, handled strictly in offset order. Whatever has arrived while the previous
+/// records were handled (up to the batch size) is handled next in one transaction; a lone record runs at once, alone.
+/// </summary>
 internal sealed partial class PartitionWorker : IDisposable
 {
     private readonly Channel<ConsumeResult<string?, byte[]>> _records = Channel.CreateUnbounded<ConsumeResult<string?, byte[]>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly KafkaRecordHandler _handler;
     private readonly SemaphoreSlim _concurrency;
+    private readonly int _maxBatchSize;
+    private readonly KafkaConsumerState _state;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _loop;
@@ -18,11 +23,13 @@ internal sealed partial class PartitionWorker : IDisposable
     private int _buffered;
     private volatile bool _stopping;
 
-    public PartitionWorker(TopicPartition partition, KafkaRecordHandler handler, SemaphoreSlim concurrency, ILogger logger)
+    public PartitionWorker(TopicPartition partition, KafkaRecordHandler handler, SemaphoreSlim concurrency, int maxBatchSize, KafkaConsumerState state, ILogger logger)
     {
+        _state = state;
         Partition = partition;
         _handler = handler;
         _concurrency = concurrency;
+        _maxBatchSize = maxBatchSize;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -40,6 +47,7 @@ internal sealed partial class PartitionWorker : IDisposable
     public void Enqueue(ConsumeResult<string?, byte[]> record)
     {
         Interlocked.Increment(ref _buffered);
+        _state.Buffer(1);
         _records.Writer.TryWrite(record);
     }
 
@@ -54,13 +62,22 @@ internal sealed partial class PartitionWorker : IDisposable
         }
 
         await _loop;
+        _state.Buffer(-Interlocked.Exchange(ref _buffered, 0));
     }
 
     private async Task RunAsync()
     {
-        await foreach (var record in _records.Reader.ReadAllAsync())
+        var records = new List<ConsumeResult<string?, byte[]>>(_maxBatchSize);
+        while (await _records.Reader.WaitToReadAsync())
         {
-            Interlocked.Decrement(ref _buffered);
+            records.Clear();
+            while (records.Count < _maxBatchSize && _records.Reader.TryRead(out var record))
+            {
+                records.Add(record);
+            }
+
+            Interlocked.Add(ref _buffered, -records.Count);
+            _state.Buffer(-records.Count);
             if (_stopping)
             {
                 return;
@@ -71,7 +88,14 @@ internal sealed partial class PartitionWorker : IDisposable
                 await _concurrency.WaitAsync(_abort.Token);
                 try
                 {
-                    await _handler.HandleAsync(record, _abort.Token);
+                    if (records.Count == 1)
+                    {
+                        await _handler.HandleAsync(records[0], _abort.Token);
+                    }
+                    else
+                    {
+                        await _handler.HandleBatchAsync(records, _abort.Token);
+                    }
                 }
                 finally
                 {
@@ -80,19 +104,19 @@ internal sealed partial class PartitionWorker : IDisposable
             }
             catch (Exception) when (_abort.IsCancellationRequested)
             {
-                // Aborted on revoke or shutdown, whatever the cancellation surfaced as: the record is not committed
-                // and comes again to the partition's next owner.
+                // Aborted on revoke or shutdown, whatever the cancellation surfaced as: the records are not committed
+                // and come again to the partition's next owner.
                 return;
             }
             catch (Exception exception)
             {
                 // Only a bug in the transport itself lands here (handler failures become dead letters). Stopping the
-                // partition without committing is the safe choice: the record is redelivered after a rebalance or restart.
+                // partition without committing is the safe choice: the records are redelivered after a rebalance or restart.
                 LogWorkerFailed(_logger, exception, Partition.ToString());
                 return;
             }
 
-            Interlocked.Exchange(ref _handledUpTo, record.Offset.Value + 1);
+            Interlocked.Exchange(ref _handledUpTo, records[^1].Offset.Value + 1);
         }
     }
 

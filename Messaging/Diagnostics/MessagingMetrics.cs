@@ -18,6 +18,8 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _consumed;
     private readonly Histogram<double> _deliveryLag;
     private readonly Counter<long> _discarded;
+    private readonly Histogram<long> _batchSize;
+    private readonly Counter<long> _batchesRetriedAlone;
 
     public MessagingMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +32,10 @@ public sealed class MessagingMetrics
         _deliveryLag = meter.CreateHistogram<double>("messaging.delivery.lag", "ms",
             "From the message's outbox write to the consumer's commit, for every consumer.", advice: LagBuckets);
         _discarded = meter.CreateCounter<long>("outbox.discarded", "{message}", "Parked outbox messages an operator discarded: never published.");
+        _batchSize = meter.CreateHistogram<long>("inbox.batch.size", "{message}", "Deliveries committed together in one inbox transaction.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
+        _batchesRetriedAlone = meter.CreateCounter<long>("inbox.batch.retried_alone", "{batch}",
+            "Batches rolled back because one delivery failed or was a duplicate, then handled one by one.");
         Meter = meter;
     }
 
@@ -75,6 +81,10 @@ public sealed class MessagingMetrics
 
     public void DuplicateDropped(string consumer) =>
         _inboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+
+    public void BatchCommitted(int size) => _batchSize.Record(size);
+
+    public void BatchRetriedAlone() => _batchesRetriedAlone.Add(1);
 
     public void Consumed(string consumer) =>
         _consumed.Add(1, new KeyValuePair<string, object?>("consumer", consumer));

@@ -29,6 +29,8 @@ public static class ConsumerPipeline
         bus.TryAddSingleton<RecentActivity>();
         bus.TryAddSingleton<ReceiveEndpoints>();
         bus.TryAddSingleton<ConsumerConcurrency>();
+        bus.TryAddSingleton<IInboxBatches, InboxBatches<TDbContext>>();
+        bus.TryAddSingleton<InboxGroupCommits>();
         bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
         {
             context.GetService<ReceiveEndpoints>()?.Add(queue);
@@ -43,6 +45,6 @@ public static class ConsumerPipeline
         where TDbContext : DbContext
     {
         configurator.ConnectConsumerConfigurationObserver(new RetryConfigurationObserver(options, dialect));
-        configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>());
+        configurator.ConnectConsumerConfigurationObserver(new InboxConfigurationObserver<TDbContext>(options));
     }
 }

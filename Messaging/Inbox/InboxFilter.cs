@@ -31,19 +31,100 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
     private static readonly string ConsumerName = typeof(TConsumer).Name;
     private static string? _entryKey;
 
+    private readonly ConsumerOptions _options;
+
+    public InboxFilter(ConsumerOptions options) => _options = options;
+
     public async Task Send(ConsumerConsumeContext<TConsumer, TMessage> context, IPipe<ConsumerConsumeContext<TConsumer, TMessage>> next)
     {
         var services = context.GetPayload<IServiceProvider>();
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} without a MessageId cannot be deduplicated.");
+
+        if (InboxBatch.Current is { } batch)
+        {
+            await JoinAsync(batch, context, next, services, messageId);
+        }
+        else if (_options.MaxBatchSize > 1 && services.GetService<IInboxBatches>() is { } batches
+            && services.GetService<InboxGroupCommits>() is { } groupCommits)
+        {
+            await groupCommits.For(ConsumerName, _options).RunAsync(
+                new GroupedDelivery(
+                    joined => JoinAsync(joined, context, next, services, messageId),
+                    () => HandleAloneAsync(context, next, services, messageId)),
+                batches,
+                context.CancellationToken);
+        }
+        else
+        {
+            await HandleAloneAsync(context, next, services, messageId);
+        }
+    }
+
+    /// <summary>
+    /// Stages the consumer's changes and its inbox entry in a batch's transaction. A failure is not retried here: it
+    /// fails the batch, which rolls back, and every delivery of it is then handled alone.
+    /// </summary>
+    private static async Task JoinAsync(
+        InboxBatch batch, ConsumerConsumeContext<TConsumer, TMessage> context, IPipe<ConsumerConsumeContext<TConsumer, TMessage>> next,
+        IServiceProvider services, Guid messageId)
+    {
+        if (batch.Failed)
+        {
+            return;
+        }
+
+        if (!batch.TryAdd(messageId, ConsumerName))
+        {
+            services.GetRequiredService<MessagingMetrics>().DuplicateDropped(ConsumerName);
+            LogDuplicate(services.GetRequiredService<ILogger<InboxMessage>>(), messageId, ConsumerName);
+            return;
+        }
+
+        var db = services.GetRequiredService<TDbContext>();
+        var cancellationToken = context.CancellationToken;
+        try
+        {
+            await batch.EnlistAsync(db, cancellationToken);
+            db.Set<InboxMessage>().Add(new InboxMessage
+            {
+                MessageId = messageId, Consumer = ConsumerName, ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            });
+            await next.Send(context);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            batch.Fail(exception);
+            return;
+        }
+        finally
+        {
+            await batch.ReleaseAsync(db);
+        }
+
+        // Resolved now: on Kafka the delivery's scope ends before the batch commits.
+        var metrics = services.GetRequiredService<MessagingMetrics>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var activity = services.GetRequiredService<RecentActivity>();
+        var occurredAt = OccurredAt(context, time.GetUtcNow());
+        batch.AfterCommit(() => ReportConsumed(metrics, activity, time.GetUtcNow() - occurredAt));
+    }
+
+    private static async Task HandleAloneAsync(
+        ConsumerConsumeContext<TConsumer, TMessage> context, IPipe<ConsumerConsumeContext<TConsumer, TMessage>> next,
+        IServiceProvider services, Guid messageId)
+    {
         var db = services.GetRequiredService<TDbContext>();
         var metrics = services.GetRequiredService<MessagingMetrics>();
         var time = services.GetRequiredService<TimeProvider>();
         var dialect = services.GetRequiredService<IDatabaseDialect>();
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} without a MessageId cannot be deduplicated.");
         var cancellationToken = context.CancellationToken;
 
         // A slot before the connection: consumers beyond the process-wide limit wait here, holding no connection.
         using var slot = await services.GetRequiredService<ConsumerConcurrency>().EnterAsync(cancellationToken);
+        // The filter rolls the whole transaction back on failure: EF's savepoint around SaveChanges would be two round trips for nothing.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Set<InboxMessage>().Add(new InboxMessage { MessageId = messageId, Consumer = ConsumerName, ReceivedAt = time.GetUtcNow() });
         try
@@ -68,11 +149,16 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
             throw;
         }
 
-        metrics.Consumed(ConsumerName);
+        metrics.BatchCommitted(1);
         var now = time.GetUtcNow();
-        var lag = now - OccurredAt(context, now);
+        ReportConsumed(metrics, services.GetRequiredService<RecentActivity>(), now - OccurredAt(context, now));
+    }
+
+    private static void ReportConsumed(MessagingMetrics metrics, RecentActivity activity, TimeSpan lag)
+    {
+        metrics.Consumed(ConsumerName);
         metrics.DeliveryLag(ConsumerName, lag);
-        services.GetRequiredService<RecentActivity>().RecordLag(lag);
+        activity.RecordLag(lag);
     }
 
     /// <summary>The name of the inbox's primary key, as the database reports it in a unique violation.</summary>

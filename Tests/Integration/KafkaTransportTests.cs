@@ -17,6 +17,7 @@ using Confluent.Kafka.Admin;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Tests.Integration;
@@ -32,13 +33,19 @@ namespace ConcertBooking.Tests.Integration;
 public sealed class KafkaTransportTests
 {
     private const string UserStream = SystemTopology.UserStream;
+    private readonly ConsumerGate _gate = new(nameof(ConcertBooking.UserReplica.Consumers.ProjectUserCreated));
     private ConcertBookingSystem _system = null!;
     private HttpClient _users = null!;
 
     [OneTimeSetUp]
     public async Task StartSystem()
     {
-        _system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        _system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = TestTransport.Kafka,
+            // Passes everything through until a test arms it.
+            TestServices = service => service == "concert" ? services => services.AddSingleton<IInterceptor>(_gate) : null,
+        });
         _users = _system.Users.CreateClient();
         await _system.Kafka!.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
     }
@@ -106,6 +113,63 @@ public sealed class KafkaTransportTests
             Assert.That(observer.MaxInFlight, Is.GreaterThan(1), "records of different partitions were handled at the same time");
         });
     }
+
+    /// <summary>
+    /// While a partition's worker is inside a transaction, the records that arrive behind it are handled next in one
+    /// transaction, and in offset order: a batch that interleaves two users keeps each user's versions in order.
+    /// </summary>
+    [Test]
+    public async Task Records_buffered_behind_a_transaction_are_handled_in_one_batch_in_order_per_key()
+    {
+        var kafka = _system.Kafka!;
+        var topic = kafka.Topic(UserStream);
+        var concert = _system.Concert.Services;
+        var observer = new OrderObserver();
+        var mediator = concert.GetRequiredService<IMediator>();
+        using var created = mediator.ConnectConsumeMessageObserver<UserCreated>(observer);
+        using var updated = mediator.ConnectConsumeMessageObserver<UserUpdated>(observer);
+        using var batchSizes = MessagingProbes.Counter(concert, "inbox.batch.size");
+        var buffered = concert.GetRequiredService<KafkaConsumerState>();
+        var now = DateTimeOffset.UtcNow;
+
+        _gate.Arm();
+        var holder = Guid.CreateVersion7();
+        await ProduceToFirstPartitionAsync(topic, holder, new UserCreated(holder, "Holder", $"{holder:N}@example.com", 1, now));
+        await _gate.Reached.WaitAsync(Eventually.DefaultTimeout);
+
+        var (a, b) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        object[] interleaved =
+        [
+            new UserCreated(a, "A", $"{a:N}@example.com", 1, now), new UserCreated(b, "B", $"{b:N}@example.com", 1, now),
+            new UserUpdated(a, "A2", $"{a:N}@example.com", 2, now), new UserUpdated(b, "B2", $"{b:N}@example.com", 2, now),
+            new UserUpdated(a, "A3", $"{a:N}@example.com", 3, now),
+        ];
+        foreach (var message in interleaved)
+        {
+            await ProduceToFirstPartitionAsync(topic, message is UserCreated c ? c.UserId : ((UserUpdated)message).UserId, message);
+        }
+
+        await Eventually.Until(() => Task.FromResult(buffered.Buffered >= interleaved.Length), "the five records fetched behind the held one");
+        _gate.Open();
+
+        await _system.AllReplicasReachAsync(a, version: 3);
+        await _system.AllReplicasReachAsync(b, version: 2);
+        Assert.Multiple(() =>
+        {
+            Assert.That(batchSizes.GetMeasurementSnapshot().Select(m => m.Value), Does.Contain(interleaved.Length), "the five in one transaction");
+            Assert.That(observer.VersionsOf(a), Is.EqualTo(new long[] { 1, 2, 3 }));
+            Assert.That(observer.VersionsOf(b), Is.EqualTo(new long[] { 1, 2 }));
+        });
+    }
+
+    private Task ProduceToFirstPartitionAsync(string topic, Guid userId, object message) =>
+        _system.Kafka!.ProduceRawAsync(topic, 0, userId.ToString(),
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
+            });
 
     [Test]
     public async Task Poison_records_go_to_the_dead_letter_topic_with_the_reason_and_the_partition_keeps_flowing()

@@ -64,11 +64,14 @@ public sealed class InboxSpecs
         .CountAsync(m => m.PartitionKey == visitId.ToString()));
 }
 
-public sealed record RecordVisit(Guid VisitId, bool RefuseRepeats);
+public sealed record RecordVisit(Guid VisitId, bool RefuseRepeats, bool Poison = false);
 
 public sealed record VisitRecorded(Guid VisitId);
 
-/// <summary>Stages an event per visit; when asked, refuses a visit it has already seen, as a consumer does whose precondition moved on.</summary>
+/// <summary>
+/// Stages an event per visit; when asked, refuses a visit it has already seen, as a consumer does whose precondition
+/// moved on; a poison visit fails every time, after staging its event.
+/// </summary>
 public sealed class RecordVisitConsumer(IOutbox outbox) : IConsumer<RecordVisit>
 {
     public static readonly ConcurrentDictionary<Guid, int> Runs = new();
@@ -79,6 +82,12 @@ public sealed class RecordVisitConsumer(IOutbox outbox) : IConsumer<RecordVisit>
         if (Runs.AddOrUpdate(visit.VisitId, 1, (_, runs) => runs + 1) > 1 && visit.RefuseRepeats)
         {
             throw new InvalidOperationException($"Visit {visit.VisitId} is already recorded.");
+        }
+
+        if (visit.Poison)
+        {
+            outbox.Add(new VisitRecorded(visit.VisitId), partitionKey: visit.VisitId.ToString());
+            throw new InvalidOperationException($"Visit {visit.VisitId} cannot be recorded.");
         }
 
         outbox.Add(new VisitRecorded(visit.VisitId), partitionKey: visit.VisitId.ToString());
