@@ -17,46 +17,46 @@ internal sealed partial class InboxBatches<TDbContext>(
     public async Task<bool> TryRunTogetherAsync(Func<InboxBatch, CancellationToken, Task> handleAll, CancellationToken cancellationToken)
     {
         using var slot = await concurrency.EnterAsync(cancellationToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batch = new InboxBatch(db.Database.GetDbConnection(), transaction.GetDbTransaction());
-        InboxBatch.Current = batch;
+        InboxBatch? batch = null;
         try
         {
-            await handleAll(batch, cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            batch = new InboxBatch(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+            InboxBatch.Current = batch;
+            try
+            {
+                await handleAll(batch, cancellationToken);
+            }
+            finally
+            {
+                InboxBatch.Current = null;
+            }
+
+            if (batch.Failure is { } failure)
+            {
+                return RetriedAlone(batch.Count, failure);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            batch.Fail(exception);
-        }
-        finally
-        {
-            InboxBatch.Current = null;
+            // The database is away, or the commit failed (committed or not: handled alone, a committed delivery trips over
+            // its inbox entry). Never thrown to the transport: handled alone, each delivery gets its retries and dead letter.
+            return RetriedAlone(batch?.Count ?? 0, exception);
         }
 
-        if (!batch.Failed)
-        {
-            try
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Committed or not, handled alone each delivery finds out: a committed one trips over its inbox entry.
-                batch.Fail(exception);
-            }
-        }
+        metrics.BatchCommitted(batch.Count);
+        batch.Committed();
+        return true;
+    }
 
-        if (!batch.Failed)
-        {
-            metrics.BatchCommitted(batch.Count);
-            batch.Committed();
-            return true;
-        }
-
+    private bool RetriedAlone(int count, Exception reason)
+    {
         metrics.BatchRetriedAlone();
-        LogRetriedAlone(logger, batch.Count, batch.Failure!.GetType().Name);
+        LogRetriedAlone(logger, count, reason.GetType().Name);
         return false;
     }
 
