@@ -308,7 +308,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
     private sealed record TokenOnly(string AccessToken);
 
     /// <summary>Every bench user's password: long enough for the policy; cheap to hash at the bench's cost (TestSecrets).</summary>
-    private const string Password = "bench users sign up with this passphrase 4821";
+    internal const string Password = "bench users sign up with this passphrase 4821";
 
     private sealed record SeatOnly(Guid Id, string Status);
 

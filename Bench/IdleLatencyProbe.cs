@@ -119,7 +119,8 @@ internal static class IdleLatencyProbe
             }
 
             using var response = await client.PostAsJsonAsync("/users",
-                new { name = $"{prefix}-{i}", email = $"{prefix}.{i}.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+                new { name = $"{prefix}-{i}", email = $"{prefix}.{i}.{Guid.NewGuid():N}@bench.example", password = Benchmarks.Password },
+                cancellationToken);
             response.EnsureSuccessStatusCode();
         }
     }

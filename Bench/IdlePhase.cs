@@ -30,9 +30,16 @@ internal sealed class IdlePhase(BenchSystem system, bool quick)
             {
                 // One at a time: each waits for the previous answer, so the system never has two signups in flight.
                 using var response = await client.PostAsJsonAsync("/users",
-                    new { name = $"bench-{Phase}-{i}", email = $"{Phase}.{i}.{Guid.NewGuid():N}@bench.example" }, cancellationToken);
+                    new { name = $"bench-{Phase}-{i}", email = $"{Phase}.{i}.{Guid.NewGuid():N}@bench.example", password = Benchmarks.Password },
+                    cancellationToken);
                 failed += response.StatusCode == HttpStatusCode.Created ? 0 : 1;
             }
+        }
+
+        if (failed == signups)
+        {
+            // Measuring nothing would print lags of zero: an idle system that refuses every signup is a broken bench.
+            throw new InvalidOperationException($"Every one of the idle phase's {signups} signups was refused.");
         }
 
         var lags = new Dictionary<string, LagQuantiles>();
