@@ -54,7 +54,7 @@ public sealed class KafkaOptions
     /// </summary>
     public string? GroupInstanceId { get; set; }
 
-    /// <summary>Records handled at once across all assigned partitions; within a partition it is always one.</summary>
+    /// <summary>Partitions handled at once; within a partition one record or one batch at a time, in offset order.</summary>
     [Range(1, 1000)]
     public int ConcurrencyLimit { get; set; } = 16;
 
