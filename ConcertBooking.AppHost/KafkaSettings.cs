@@ -11,4 +11,10 @@ public sealed class KafkaSettings
     /// ports writes its list there. Read when a service starts, so the broker may start after the AppHost.
     /// </summary>
     public string BootstrapServersFile { get; set; } = ".run/kafka/bootstrap-servers";
+
+    /// <summary>
+    /// The services' <c>Messaging:Kafka:FetchWaitMax</c>. The development broker (librdkafka's mock cluster) answers an
+    /// empty fetch only when the wait is over, so the default is short; clear it for a real cluster.
+    /// </summary>
+    public TimeSpan? FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(5);
 }

@@ -18,6 +18,10 @@ public static class MessagingExtensions
         service.WithEnvironment(context =>
         {
             context.EnvironmentVariables["Messaging__Kafka__BootstrapServers"] = BootstrapServers(kafka, repositoryRoot);
+            if (kafka.FetchWaitMax is { } fetchWait)
+            {
+                context.EnvironmentVariables["Messaging__Kafka__FetchWaitMax"] = fetchWait.ToString("c");
+            }
         });
 
     private static string BootstrapServers(KafkaSettings kafka, string repositoryRoot)

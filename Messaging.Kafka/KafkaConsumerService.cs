@@ -159,6 +159,11 @@ internal sealed partial class KafkaConsumerService(
             SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds,
         }, options);
+        if (options.FetchWaitMax is { } fetchWait)
+        {
+            config.FetchWaitMaxMs = (int)fetchWait.TotalMilliseconds;
+        }
+
         if (options.StaticMembership)
         {
             // A restarted instance rejoins as itself and gets its partitions back at once (no rebalance, no session timeout).

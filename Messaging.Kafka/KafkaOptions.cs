@@ -62,6 +62,15 @@ public sealed class KafkaOptions
     [Range(1, 100_000)]
     public int MaxBufferedPerPartition { get; set; } = 500;
 
+    /// <summary>
+    /// Longest a fetch waits at the broker for records to arrive (librdkafka <c>fetch.wait.max.ms</c>); unset keeps
+    /// librdkafka's 500 ms. A Kafka broker answers a waiting fetch as soon as a record arrives, so there this only paces
+    /// empty fetches. librdkafka's mock cluster (the dev broker) answers an empty fetch only when the wait is over, so
+    /// on it this wait is added to every delivery that finds the consumer idle: its clients set a few milliseconds,
+    /// paying with that many empty fetches a second while idle.
+    /// </summary>
+    public TimeSpan? FetchWaitMax { get; set; }
+
     /// <summary>How often offsets of handled records are committed (also on revoke and on shutdown).</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -23,6 +23,11 @@ internal sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
             failures.Add($"{KafkaOptions.SectionName}:DeadLetterRetryDelay must be positive and at most {KafkaOptions.SectionName}:DeadLetterRetryMaxDelay.");
         }
 
+        if (options.FetchWaitMax is { } fetchWait && (fetchWait < TimeSpan.Zero || fetchWait > TimeSpan.FromMinutes(5)))
+        {
+            failures.Add($"{KafkaOptions.SectionName}:FetchWaitMax must be between 0 and 5 minutes (librdkafka's range).");
+        }
+
         // Unset, it defaults to the service and host name; set blank, no instance could tell itself from another.
         if (options.StaticMembership && options.GroupInstanceId is { } instanceId && string.IsNullOrWhiteSpace(instanceId))
         {

@@ -16,6 +16,12 @@ public sealed class KafkaDevBrokerProcess : IAsyncDisposable
     /// <summary>The file in the state directory holding the control endpoint's base URL.</summary>
     public const string ControlUrlFile = "control-url";
 
+    /// <summary>
+    /// <c>Messaging:Kafka:FetchWaitMax</c> of the dev broker's clients: the mock cluster answers an empty fetch only when
+    /// its wait is over, so librdkafka's 500 ms would be added to every delivery that finds a consumer idle.
+    /// </summary>
+    public const string ClientFetchWaitMax = "00:00:00.005";
+
     private const string Project = "Tools/KafkaDevBroker";
     private readonly Process _process;
     private readonly string _stateDirectory;

@@ -126,6 +126,7 @@ public sealed class ProcessSystem : IAsyncDisposable
         {
             ["Messaging__Transport"] = "Kafka",
             ["Messaging__Kafka__BootstrapServers"] = kafka.BootstrapServers,
+            ["Messaging__Kafka__FetchWaitMax"] = KafkaDevBrokerProcess.ClientFetchWaitMax,
         }
         : new()
         {

@@ -82,6 +82,8 @@ start_service() {
       export Messaging__Transport=Kafka
       Messaging__Kafka__BootstrapServers="$(cat "$DEV_BROKER_STATE/bootstrap-servers")"
       export Messaging__Kafka__BootstrapServers
+      # The dev broker answers an empty fetch only when its wait is over: wait 5 ms, not librdkafka's 500 (KafkaOptions.FetchWaitMax).
+      export Messaging__Kafka__FetchWaitMax=00:00:00.005
     fi
     spawn_detached "$pidfile" "$logfile" "$REPO_ROOT/$svc" "$dll"
   )

@@ -56,6 +56,21 @@ public sealed class KafkaClientSettingsTests
         });
     }
 
+    [Test]
+    public void The_fetch_wait_is_librdkafkas_unless_set_and_a_negative_one_is_refused()
+    {
+        var unset = KafkaConsumerService.Config(new KafkaOptions());
+        var set = KafkaConsumerService.Config(new KafkaOptions { FetchWaitMax = TimeSpan.FromMilliseconds(5) });
+        var negative = new KafkaOptionsValidation().Validate(null, new KafkaOptions { FetchWaitMax = TimeSpan.FromMilliseconds(-1) });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unset.FetchWaitMaxMs, Is.Null);
+            Assert.That(set.FetchWaitMaxMs, Is.EqualTo(5));
+            Assert.That(negative.FailureMessage, Does.Contain("Messaging:Kafka:FetchWaitMax"));
+        });
+    }
+
     [TestCase(ErrorCode.Local_UnknownTopic, true)]
     [TestCase(ErrorCode.UnknownTopicOrPart, true)]
     [TestCase(ErrorCode.TopicAuthorizationFailed, true)]
