@@ -9,7 +9,11 @@ public static class KnownUsers
 {
     /// <summary>True when this replica holds the user and it is not a tombstone.</summary>
     public static Task<bool> IsKnownAsync(this IUserReplicaStore store, Guid userId, CancellationToken cancellationToken) =>
-        store.Users.AnyAsync(u => u.Id == userId && !u.IsDeleted, cancellationToken);
+        store.KnownUser(userId).AnyAsync(cancellationToken);
+
+    /// <summary>The user when this replica holds them and they are not a tombstone: a query to ask along with others.</summary>
+    public static IQueryable<ReplicatedUser> KnownUser(this IUserReplicaStore store, Guid userId) =>
+        store.Users.Where(u => u.Id == userId && !u.IsDeleted);
 
     /// <summary>
     /// The answer for a user this replica does not hold: unknown, deleted, or signed up so recently that the

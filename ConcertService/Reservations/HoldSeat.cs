@@ -53,6 +53,13 @@ public sealed class HoldSeat(
             return new HoldSeatResult.EntryPassOutlivesHold(settings.HoldTime);
         }
 
+        // A seat already taken is refused before any transaction: near the end of a sale most attempts are these, and
+        // the conditional UPDATE below would refuse them anyway (it matches Available seats only).
+        if (seat.Status != SeatStatus.Available)
+        {
+            return new HoldSeatResult.SeatTaken(seat.Label);
+        }
+
         var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
         await EnsureSeatCountAsync(userId, seat.ConcertId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

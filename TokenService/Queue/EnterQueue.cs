@@ -13,18 +13,29 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
 {
     public async Task<EnterQueueResult> EnterAsync(Guid concertId, Guid userId, CancellationToken cancellationToken)
     {
-        if (!await db.Concerts.AnyAsync(c => c.Id == concertId, cancellationToken))
+        // One round trip for the three questions: in a flash sale every entry asks them at once, and a round trip
+        // (two system calls and a wake-up on each side) costs more CPU here than the query behind it.
+        var knownUser = db.KnownUser(userId);
+        var found = await db.Concerts
+            .Where(c => c.Id == concertId)
+            .Select(c => new
+            {
+                UserKnown = knownUser.Any(),
+                Existing = db.QueueTokens.FirstOrDefault(t => t.ConcertId == concertId && t.UserId == userId),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
             return new EnterQueueResult.UnknownConcert();
         }
 
-        if (!await db.IsKnownAsync(userId, cancellationToken))
+        if (!found.UserKnown)
         {
             return new EnterQueueResult.UnknownUser();
         }
 
         var now = time.GetUtcNow();
-        var existing = await db.QueueTokens.FirstOrDefaultAsync(t => t.ConcertId == concertId && t.UserId == userId, cancellationToken);
+        var existing = found.Existing;
         if (existing is not null)
         {
             if (existing.RequeueIfExpired(now))
