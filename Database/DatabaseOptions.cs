@@ -20,4 +20,13 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(0, 10_000)]
     public int MaxAutoPrepare { get; set; } = 64;
+
+    /// <summary>
+    /// PostgreSQL only: whether Npgsql resets a connection's session state when it goes back to the pool (CLOSE ALL,
+    /// RESET ALL, UNLISTEN *, advisory unlocks, DISCARD TEMP and SEQUENCES, run with the connection's next command).
+    /// EF Core returns the connection after every command outside a transaction, so the reset would run with nearly
+    /// every query. These services leave no session state behind (no SET, temporary table, LISTEN or session advisory
+    /// lock), so it is off; turn it on for code that does.
+    /// </summary>
+    public bool ResetSessionOnReturn { get; set; }
 }

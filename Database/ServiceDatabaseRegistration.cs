@@ -37,7 +37,7 @@ public static class ServiceDatabaseRegistration
         {
             var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Database")
                 ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
-            db.UseServiceDatabase(options.Provider, WithStatementPreparation(options, connectionString));
+            db.UseServiceDatabase(options.Provider, WithPoolSettings(options, connectionString));
             db.AddInterceptors(services.GetServices<IInterceptor>());
             // A failed save always reaches its caller as an exception, which either expects it (a unique violation is
             // a 409, a duplicate message in the inbox) or lets it reach the host, which logs it once at Error. EF
@@ -73,7 +73,8 @@ public static class ServiceDatabaseRegistration
         _ => throw new NotSupportedException($"Database provider '{provider}' is not supported."),
     };
 
-    private static string WithStatementPreparation(DatabaseOptions options, string connectionString)
+    /// <summary>The connection string with <see cref="DatabaseOptions.MaxAutoPrepare"/> and <see cref="DatabaseOptions.ResetSessionOnReturn"/> applied.</summary>
+    internal static string WithPoolSettings(DatabaseOptions options, string connectionString)
     {
         if (options.Provider != DatabaseProvider.Postgres)
         {
@@ -84,6 +85,11 @@ public static class ServiceDatabaseRegistration
         if (builder.MaxAutoPrepare == 0)
         {
             builder.MaxAutoPrepare = options.MaxAutoPrepare;
+        }
+
+        if (!options.ResetSessionOnReturn)
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
