@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using ConcertBooking.Tests.Infrastructure;
 
 namespace ConcertBooking.Tests.Deployment;
 
@@ -31,10 +31,7 @@ public sealed class AppHostContainerModelTests
         {
             var service = resources.OfType<ProjectResource>().Single(project => project.Name == name);
             // As a deployment manifest would write them: references to the containers' values, not this run's.
-            var configuration = await ExecutionConfigurationBuilder.Create(service)
-                .WithEnvironmentVariablesConfig()
-                .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance);
-            var environment = configuration.EnvironmentVariables.ToDictionary(variable => variable.Key, variable => variable.Value);
+            var environment = await AppHostModel.EnvironmentAsync(service);
             var waitsFor = service.Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name).ToList();
             var ownDatabase = resources.OfType<PostgresDatabaseResource>().Single(db => db.Name == $"{database}-db");
 

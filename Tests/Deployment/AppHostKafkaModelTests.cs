@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using ConcertBooking.Tests.Infrastructure;
 
 namespace ConcertBooking.Tests.Deployment;
 
@@ -26,10 +26,7 @@ public sealed class AppHostKafkaModelTests
         foreach (var name in Services)
         {
             var service = appHost.Resources.OfType<ProjectResource>().Single(project => project.Name == name);
-            var configuration = await ExecutionConfigurationBuilder.Create(service)
-                .WithEnvironmentVariablesConfig()
-                .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance);
-            var environment = configuration.EnvironmentVariables.ToDictionary(variable => variable.Key, variable => variable.Value);
+            var environment = await AppHostModel.EnvironmentAsync(service);
 
             Assert.Multiple(() =>
             {
