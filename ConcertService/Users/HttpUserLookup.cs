@@ -9,6 +9,8 @@ namespace ConcertBooking.ConcertService.Users;
 /// </summary>
 internal sealed class HttpUserLookup(HttpClient client, IOptions<UserLookupOptions> options, IHttpContextAccessor http) : IUserLookup
 {
+    public bool ReadsLocalReplica => false;
+
     public async Task<UserLookupResult> FindAsync(Guid userId, CancellationToken cancellationToken)
     {
         var settings = options.Value;

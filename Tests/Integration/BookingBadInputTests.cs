@@ -68,6 +68,8 @@ public sealed class BookingBadInputTests
         await AssertProblem(await _booking.Concert.SendAsAsync(_user, HttpMethod.Post, "/reservations", new { }), HttpStatusCode.BadRequest);
         await AssertProblem(await _booking.ReserveRawAsync(Stranger(), seat.Id, pass), HttpStatusCode.UnprocessableEntity);
         await AssertProblem(await _booking.ReserveRawAsync(_user, Guid.NewGuid(), pass), HttpStatusCode.NotFound);
+        // The user is asked along with the seat; with no seat to ask along with, an unknown user is still answered first.
+        await AssertProblem(await _booking.ReserveRawAsync(Stranger(), Guid.NewGuid(), pass), HttpStatusCode.UnprocessableEntity);
 
         await AssertNoReservationsAsync(seat.Id, "T10");
     }
