@@ -44,7 +44,10 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
         var prepared = preparation.Elapsed;
         Console.WriteLine($"Flash sale: {sessions.Count} buyers signed up, replicated and topped up in {prepared.TotalSeconds:0} s; {seats} seats");
 
-        var map = new SeatMap(clients.Concerts, FlashSaleSettings.ConcertId);
+        // The seat map is the sale's front end, not a buyer: its refreshes have a connection of their own instead of
+        // queueing with 10,000 buyers for one of their 256; a map as old as that queue is long sends buyers to taken seats.
+        using var frontEnd = new HttpClient { BaseAddress = system.Services["concert"].BaseAddress, Timeout = RequestTimeout };
+        var map = new SeatMap(frontEnd, FlashSaleSettings.ConcertId);
         await map.RefreshAsync(cancellationToken);
         using var stopMap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var mapRefresh = map.KeepFreshAsync(stopMap.Token);
