@@ -34,11 +34,16 @@ public static class ReservationsApi
         return ToHttp(await hold.HoldAsync(userId, seatId, entryPass, cancellationToken), userId, seatId);
     }
 
+    /// <summary>Compiled once: a buyer polls this until the payment confirms, and EF Core would otherwise re-read and look up the query each time.</summary>
+    private static readonly Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<Reservation?>> UsersReservation =
+        EF.CompileAsyncQuery((ConcertDbContext db, Guid id, Guid userId, CancellationToken _) =>
+            db.Reservations.AsNoTracking().FirstOrDefault(r => r.Id == id && r.UserId == userId));
+
     internal static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         Guid id, ClaimsPrincipal caller, ConcertDbContext db, CancellationToken cancellationToken)
     {
         var userId = caller.UserId();
-        return await db.Reservations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.UserId == userId, cancellationToken) is { } reservation
+        return await UsersReservation(db, id, userId, cancellationToken) is { } reservation
             ? TypedResults.Ok(ReservationResponse.From(reservation))
             : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"You have no reservation {id}.");
     }
