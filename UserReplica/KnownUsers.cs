@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +12,25 @@ public static class KnownUsers
     public static Task<bool> IsKnownAsync(this IUserReplicaStore store, Guid userId, CancellationToken cancellationToken) =>
         store.KnownUser(userId).AnyAsync(cancellationToken);
 
+    /// <summary>The replica's rule for a known user, written once: the row is there and is not a tombstone.</summary>
+    internal static readonly Expression<Func<ReplicatedUser, Guid, bool>> Rule = (user, userId) => user.Id == userId && !user.IsDeleted;
+
     /// <summary>The user when this replica holds them and they are not a tombstone: a query to ask along with others.</summary>
     public static IQueryable<ReplicatedUser> KnownUser(this IUserReplicaStore store, Guid userId) =>
-        store.Users.Where(u => u.Id == userId && !u.IsDeleted);
+        store.Users.Where(WithKnownUserRule<Func<ReplicatedUser, bool>>(user => user.IsKnownAs(userId)));
+
+    /// <summary>
+    /// Stands for <see cref="Rule"/> inside a query handed to <see cref="WithKnownUserRule{T}"/>, which writes the rule in
+    /// its place; it never runs.
+    /// </summary>
+    public static bool IsKnownAs(this ReplicatedUser user, Guid userId) =>
+        throw new InvalidOperationException($"{nameof(IsKnownAs)} only marks the known-user rule inside a query passed to {nameof(KnownUsers)}.{nameof(WithKnownUserRule)}.");
+
+    /// <summary>
+    /// The query with the rule written in for every <see cref="IsKnownAs"/>: for queries compiled once
+    /// (<c>EF.CompileAsyncQuery</c>), which cannot call <see cref="KnownUser"/>.
+    /// </summary>
+    public static Expression<T> WithKnownUserRule<T>(Expression<T> query) => (Expression<T>)new KnownUserRuleInliner().Visit(query);
 
     /// <summary>
     /// The answer for a user this replica does not hold: unknown, deleted, or signed up so recently that the
