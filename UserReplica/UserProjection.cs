@@ -1,4 +1,5 @@
 using ConcertBooking.Contracts;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace ConcertBooking.UserReplica;
@@ -11,6 +12,14 @@ namespace ConcertBooking.UserReplica;
 public sealed partial class UserProjection(
     IUserReplicaStore store, ReplicationMetrics metrics, TimeProvider timeProvider, ILogger<UserProjection> logger)
 {
+    /// <summary>
+    /// The user's row, tracked, by a query compiled once: <c>FindAsync</c> builds and prepares its query again for every
+    /// event, which was a fifth of a replica's CPU at 200 signups/s. Each delivery has a context of its own, so Find's
+    /// look into the change tracker first would find nothing anyway.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<DbContext, Guid, CancellationToken, Task<ReplicatedUser?>>> UserById = new(() =>
+        EF.CompileAsyncQuery((DbContext db, Guid userId, CancellationToken _) => db.Set<ReplicatedUser>().FirstOrDefault(u => u.Id == userId)));
+
     /// <summary>UserCreated and UserUpdated: the user's whole state at the event's version.</summary>
     public Task ApplyAsync(IUserStateEvent change, CancellationToken cancellationToken) =>
         ApplyAsync(change, change.Name, change.Email, cancellationToken);
@@ -22,7 +31,8 @@ public sealed partial class UserProjection(
     /// <param name="name">Null, with <paramref name="email"/>, for a deletion: a tombstone keeps neither.</param>
     private async Task ApplyAsync(IUserEvent change, string? name, string? email, CancellationToken cancellationToken)
     {
-        var user = await store.Users.FindAsync([change.UserId], cancellationToken);
+        var db = store.Context();
+        var user = await UserById.For(db)(db, change.UserId, cancellationToken);
         var now = timeProvider.GetUtcNow();
         if (user is null)
         {
