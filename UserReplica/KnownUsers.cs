@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using ConcertBooking.Database;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using ConcertBooking.Contracts;
+using ConcertBooking.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

@@ -26,7 +26,7 @@ public sealed class HoldSeat(
     /// and a wake-up on each side) than the query behind it. Compiled once: EF Core otherwise prepares the query again
     /// on every execution.
     /// </summary>
-    private static readonly Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<SeatCheck?>> CheckSeat =
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<SeatCheck?>>> CheckSeat = new(() =>
         EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<ConcertDbContext, Guid, Guid, CancellationToken, SeatCheck?>>(
             (db, seatId, userId, _) => db.Seats.AsNoTracking()
                 .Where(s => s.Id == seatId)
@@ -34,11 +34,11 @@ public sealed class HoldSeat(
                     s,
                     db.Users.Any(u => u.IsKnownAs(userId)),
                     db.UserSeatCounts.Any(c => c.UserId == userId && c.ConcertId == s.ConcertId)))
-                .FirstOrDefault()));
+                .FirstOrDefault())));
 
     public async Task<HoldSeatResult> HoldAsync(Guid userId, Guid seatId, string? entryPass, CancellationToken cancellationToken)
     {
-        var found = await CheckSeat(db, seatId, userId, cancellationToken);
+        var found = await CheckSeat.For(db)(db, seatId, userId, cancellationToken);
 
         // An unknown user is answered before an unknown seat, as the replica's answer would be alone.
         var user = users.ReadsLocalReplica && found is not null

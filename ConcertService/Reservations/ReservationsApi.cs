@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.ServiceDefaults.Authentication;
@@ -35,15 +36,15 @@ public static class ReservationsApi
     }
 
     /// <summary>Compiled once: a buyer polls this until the payment confirms, and EF Core would otherwise re-read and look up the query each time.</summary>
-    private static readonly Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<Reservation?>> UsersReservation =
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<Reservation?>>> UsersReservation = new(() =>
         EF.CompileAsyncQuery((ConcertDbContext db, Guid id, Guid userId, CancellationToken _) =>
-            db.Reservations.AsNoTracking().FirstOrDefault(r => r.Id == id && r.UserId == userId));
+            db.Reservations.AsNoTracking().FirstOrDefault(r => r.Id == id && r.UserId == userId)));
 
     internal static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         Guid id, ClaimsPrincipal caller, ConcertDbContext db, CancellationToken cancellationToken)
     {
         var userId = caller.UserId();
-        return await UsersReservation(db, id, userId, cancellationToken) is { } reservation
+        return await UsersReservation.For(db)(db, id, userId, cancellationToken) is { } reservation
             ? TypedResults.Ok(ReservationResponse.From(reservation))
             : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"You have no reservation {id}.");
     }

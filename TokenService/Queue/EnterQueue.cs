@@ -16,18 +16,18 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
     /// sale every entry asks the three at once, and a round trip costs more CPU here than the query behind it),
     /// compiled once (EF Core otherwise prepares the query again on every execution).
     /// </summary>
-    private static readonly Func<TokenDbContext, Guid, Guid, CancellationToken, Task<EntryCheck?>> CheckEntry =
+    private static readonly CompiledPerModel<Func<TokenDbContext, Guid, Guid, CancellationToken, Task<EntryCheck?>>> CheckEntry = new(() =>
         EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<TokenDbContext, Guid, Guid, CancellationToken, EntryCheck?>>(
             (db, concertId, userId, _) => db.Concerts
                 .Where(c => c.Id == concertId)
                 .Select(c => new EntryCheck(
                     db.Users.Any(u => u.IsKnownAs(userId)),
                     db.QueueTokens.FirstOrDefault(t => t.ConcertId == concertId && t.UserId == userId)))
-                .FirstOrDefault()));
+                .FirstOrDefault())));
 
     public async Task<EnterQueueResult> EnterAsync(Guid concertId, Guid userId, CancellationToken cancellationToken)
     {
-        var found = await CheckEntry(db, concertId, userId, cancellationToken);
+        var found = await CheckEntry.For(db)(db, concertId, userId, cancellationToken);
         if (found is null)
         {
             return new EnterQueueResult.UnknownConcert();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using ConcertBooking.Database;
 using ConcertBooking.ServiceDefaults;
 using ConcertBooking.ServiceDefaults.Authentication;
 using ConcertBooking.TokenService.Data;
@@ -38,16 +39,16 @@ public static class QueueApi
     }
 
     /// <summary>Compiled once: a waiting buyer polls this, and EF Core would otherwise re-read and look up the query each time.</summary>
-    private static readonly Func<TokenDbContext, Guid, Guid, CancellationToken, Task<QueueToken?>> UsersToken =
+    private static readonly CompiledPerModel<Func<TokenDbContext, Guid, Guid, CancellationToken, Task<QueueToken?>>> UsersToken = new(() =>
         EF.CompileAsyncQuery((TokenDbContext db, Guid tokenId, Guid userId, CancellationToken _) =>
-            db.QueueTokens.AsNoTracking().FirstOrDefault(t => t.Id == tokenId && t.UserId == userId));
+            db.QueueTokens.AsNoTracking().FirstOrDefault(t => t.Id == tokenId && t.UserId == userId)));
 
     internal static async Task<Results<Ok<QueueTokenResponse>, ProblemHttpResult>> GetToken(
         Guid tokenId, ClaimsPrincipal caller, TokenDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         // Another user's token (and its entry pass) is answered as an unknown one.
         var userId = caller.UserId();
-        return await UsersToken(db, tokenId, userId, cancellationToken) is { } token
+        return await UsersToken.For(db)(db, tokenId, userId, cancellationToken) is { } token
             ? TypedResults.Ok(QueueTokenResponse.From(await db.StandingAsync(token, time.GetUtcNow(), cancellationToken)))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown token", detail: $"You have no queue token {tokenId}.");
     }

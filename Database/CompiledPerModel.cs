@@ -2,14 +2,14 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace ConcertBooking.UserReplica;
+namespace ConcertBooking.Database;
 
 /// <summary>
-/// A replica query compiled once for each model it runs on. EF Core binds a compiled query to the first model it ran with
-/// and refuses any other, while the replica's queries run on whichever DbContext the service has (several, in a test
-/// process that hosts more than one service).
+/// A query compiled (<c>EF.CompileAsyncQuery</c>) once for each model it runs on. EF Core binds a compiled query to the
+/// first model it ran with and refuses any other, while one process may hold several: a service's PostgreSQL and SQL
+/// Server contexts, the user replica's query on each service's context, a test process that hosts several services.
 /// </summary>
-internal sealed class CompiledPerModel<TQuery>(Func<TQuery> compile) where TQuery : class
+public sealed class CompiledPerModel<TQuery>(Func<TQuery> compile) where TQuery : class
 {
     private readonly ConditionalWeakTable<IModel, TQuery> _compiled = [];
 
