@@ -19,26 +19,46 @@ namespace ConcertBooking.PaymentService.Payments;
 /// </summary>
 public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWallet debit, IOptions<PaymentOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// A payment's three questions in one round trip: an earlier payment under the key, whether the replica knows the
+    /// user, and the reservation (in a flash sale every buyer asks them, and a round trip costs more CPU here than the
+    /// queries behind it). Asked of the reservation's row: for an unknown reservation (rare) it answers nothing, and the
+    /// questions are asked one by one, so their answers keep their order.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<PaymentDbContext, Guid, Guid, string, CancellationToken, Task<PaymentCheck?>>> CheckPayment = new(() =>
+        EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<PaymentDbContext, Guid, Guid, string, CancellationToken, PaymentCheck?>>(
+            (db, reservationId, userId, idempotencyKey, _) => db.PayableReservations.AsNoTracking()
+                .Where(r => r.ReservationId == reservationId)
+                .Select(r => new PaymentCheck(
+                    db.Payments.FirstOrDefault(p => p.IdempotencyKey == idempotencyKey),
+                    db.Users.Any(u => u.IsKnownAs(userId)),
+                    r))
+                .FirstOrDefault())));
+
     public async Task<PayReservationResult> PayAsync(string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken)
     {
-        if (await ReplayAsync(idempotencyKey, reservationId, userId, cancellationToken) is { } replay)
+        var check = await CheckPayment.For(db)(db, reservationId, userId, idempotencyKey, cancellationToken);
+        if (check is null)
         {
-            return replay;
+            return await ReplayAsync(idempotencyKey, reservationId, userId, cancellationToken)
+                ?? (await db.IsKnownAsync(userId, cancellationToken)
+                    ? new PayReservationResult.UnknownReservation()
+                    : new PayReservationResult.UnknownUser());
         }
 
-        if (!await db.IsKnownAsync(userId, cancellationToken))
+        if (check.Earlier is { } earlier)
+        {
+            return Replay(earlier, reservationId, userId);
+        }
+
+        if (!check.UserKnown)
         {
             return new PayReservationResult.UnknownUser();
         }
 
-        var reservation = await db.PayableReservations.AsNoTracking().FirstOrDefaultAsync(r => r.ReservationId == reservationId, cancellationToken);
+        var reservation = check.Reservation;
         var now = time.GetUtcNow();
         var closesAt = now + options.Value.Grace;
-        if (reservation is null)
-        {
-            return new PayReservationResult.UnknownReservation();
-        }
-
         if (reservation.UserId != userId)
         {
             return new PayReservationResult.NotYourReservation();
@@ -138,18 +158,19 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
     private async Task<PayReservationResult?> ReplayAsync(string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken)
     {
         var earlier = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken);
-        if (earlier is null)
-        {
-            return null;
-        }
+        return earlier is null ? null : Replay(earlier, reservationId, userId);
+    }
 
-        return earlier.ReservationId == reservationId && earlier.UserId == userId
+    /// <summary>The same payment when the key was used for the same reservation and user, else a reuse of the key.</summary>
+    private static PayReservationResult Replay(Payment earlier, Guid reservationId, Guid userId) =>
+        earlier.ReservationId == reservationId && earlier.UserId == userId
             ? new PayReservationResult.Replayed(earlier)
             : new PayReservationResult.KeyReused();
-    }
 
     /// <summary>The reservation is paid: by this key (a concurrent retry that committed first, so replay it) or by another.</summary>
     private async Task<PayReservationResult> ReplayOrAlreadyPaidAsync(
         string idempotencyKey, Guid reservationId, Guid userId, CancellationToken cancellationToken) =>
         await ReplayAsync(idempotencyKey, reservationId, userId, cancellationToken) ?? new PayReservationResult.AlreadyPaid();
+
+    private sealed record PaymentCheck(Payment? Earlier, bool UserKnown, PayableReservation Reservation);
 }
