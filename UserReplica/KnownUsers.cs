@@ -27,10 +27,6 @@ public static class KnownUsers
     /// <summary>The replica's rule for a known user, written once: the row is there and is not a tombstone.</summary>
     internal static readonly Expression<Func<ReplicatedUser, Guid, bool>> Rule = (user, userId) => user.Id == userId && !user.IsDeleted;
 
-    /// <summary>The user when this replica holds them and they are not a tombstone: a query to ask along with others.</summary>
-    public static IQueryable<ReplicatedUser> KnownUser(this IUserReplicaStore store, Guid userId) =>
-        store.Users.Where(WithKnownUserRule<Func<ReplicatedUser, bool>>(user => user.IsKnownAs(userId)));
-
     /// <summary>
     /// Stands for <see cref="Rule"/> inside a query handed to <see cref="WithKnownUserRule{T}"/>, which writes the rule in
     /// its place; it never runs.
@@ -40,7 +36,7 @@ public static class KnownUsers
 
     /// <summary>
     /// The query with the rule written in for every <see cref="IsKnownAs"/>: for queries compiled once
-    /// (<c>EF.CompileAsyncQuery</c>), which cannot call <see cref="KnownUser"/>.
+    /// (<c>EF.CompileAsyncQuery</c>), which cannot call a method that builds part of the query.
     /// </summary>
     public static Expression<T> WithKnownUserRule<T>(Expression<T> query) => (Expression<T>)new KnownUserRuleInliner().Visit(query);
 
