@@ -5,7 +5,6 @@ using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.ConcertService.Users;
 using ConcertBooking.EntryPasses;
 using ConcertBooking.ServiceDefaults;
-using FluentValidation;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -29,7 +28,7 @@ public static class ConcertRegistration
         // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.
         builder.Services.AddHostedService<ConcertSeeder>();
         builder.Services.AddHostedService<HoldSweeper>();
-        builder.Services.AddValidatorsFromAssemblyContaining<ReserveSeatRequestValidator>(includeInternalTypes: true);
+        builder.Services.AddRequestValidators<ReserveSeatRequestValidator>();
         return builder;
     }
 

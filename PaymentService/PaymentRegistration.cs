@@ -3,7 +3,6 @@ using ConcertBooking.PaymentService.Consumers;
 using ConcertBooking.PaymentService.Payments;
 using ConcertBooking.PaymentService.Wallets;
 using ConcertBooking.ServiceDefaults;
-using FluentValidation;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,7 +21,7 @@ public static class PaymentRegistration
         builder.Services.AddScoped<PayReservation>();
         builder.Services.AddScoped<RequestPaymentOutcome>();
         builder.Services.AddHostedService<PaymentReconciler>();
-        builder.Services.AddValidatorsFromAssemblyContaining<ChargeWalletRequestValidator>(includeInternalTypes: true);
+        builder.Services.AddRequestValidators<ChargeWalletRequestValidator>();
         return builder;
     }
 

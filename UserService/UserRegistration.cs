@@ -1,5 +1,5 @@
+using ConcertBooking.ServiceDefaults;
 using ConcertBooking.UserService.Users;
-using FluentValidation;
 
 namespace ConcertBooking.UserService;
 
@@ -12,7 +12,7 @@ public static class UserRegistration
         builder.Services.AddScoped<ChangeUser>();
         builder.Services.AddScoped<DeleteUser>();
         builder.Services.AddScoped<RepublishUsers>();
-        builder.Services.AddValidatorsFromAssemblyContaining<SignUpRequestValidator>(includeInternalTypes: true);
+        builder.Services.AddRequestValidators<SignUpRequestValidator>();
         return builder;
     }
 }
