@@ -12,6 +12,18 @@ public sealed class PostgresDialect : IDatabaseDialect
         $"SELECT o.* FROM {table} o WHERE {where} ORDER BY {orderBy} LIMIT {limit} FOR UPDATE OF o SKIP LOCKED";
 
     /// <summary>
+    /// <c>ON CONFLICT DO UPDATE ... WHERE</c>: a concurrent insert of the same key waits for the first to commit, then
+    /// takes the update path, so two deliveries of one user's events never fail each other.
+    /// </summary>
+    public string UpsertWhereNewer(string table, IReadOnlyList<string> columns, string key, string version)
+    {
+        var values = string.Join(", ", columns.Select((_, i) => $"{{{i}}}"));
+        var updates = string.Join(", ", columns.Where(c => c != key).Select(c => $"{c} = EXCLUDED.{c}"));
+        return $"INSERT INTO {table} AS t ({string.Join(", ", columns)}) VALUES ({values}) " +
+            $"ON CONFLICT ({key}) DO UPDATE SET {updates} WHERE t.{version} < EXCLUDED.{version}";
+    }
+
+    /// <summary>
     /// Npgsql's own verdict: network and timeout failures (a pool that stays exhausted included), and the server's
     /// "try again" states (shutting down, not accepting connections yet, out of resources, deadlock, serialization).
     /// </summary>

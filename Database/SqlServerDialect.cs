@@ -39,6 +39,21 @@ public sealed class SqlServerDialect : IDatabaseDialect
     public string SelectForUpdateSkipLocked(string table, string where, string orderBy, int limit) =>
         $"SELECT TOP ({limit}) o.* FROM {table} o WITH (UPDLOCK, ROWLOCK, READPAST) WHERE {where} ORDER BY {orderBy}";
 
+    /// <summary>
+    /// An UPDATE guarded by the version, then an INSERT when no row has the key. The key-range locks (UPDLOCK, HOLDLOCK)
+    /// taken by the UPDATE, even when it matches nothing, keep a concurrent writer of the same key out until this
+    /// transaction ends, so the INSERT cannot collide; MERGE would do the same in one statement but has a history of bugs.
+    /// </summary>
+    public string UpsertWhereNewer(string table, IReadOnlyList<string> columns, string key, string version)
+    {
+        int Index(string column) => columns.ToList().IndexOf(column);
+        var updates = string.Join(", ", columns.Where(c => c != key).Select(c => $"t.{c} = {{{Index(c)}}}"));
+        var values = string.Join(", ", columns.Select((_, i) => $"{{{i}}}"));
+        return $"UPDATE t SET {updates} FROM {table} AS t WITH (UPDLOCK, HOLDLOCK) WHERE t.{key} = {{{Index(key)}}} AND t.{version} < {{{Index(version)}}}; " +
+            $"IF @@ROWCOUNT = 0 AND NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {key} = {{{Index(key)}}}) " +
+            $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({values});";
+    }
+
     public bool IsTransient(Exception exception) => DatabaseFailures.Unwrap(exception) switch
     {
         SqlException sql => sql.Class >= ConnectionFatalSeverity

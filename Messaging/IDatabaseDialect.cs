@@ -1,7 +1,8 @@
 namespace ConcertBooking.Messaging;
 
 /// <summary>
-/// What the messaging core needs from a database provider that EF Core does not say in a provider-neutral way.
+/// What the messaging core (and the replicas built on it) need from a database provider that EF Core does not say in a
+/// provider-neutral way.
 /// One implementation per provider (the Database project), registered with the service's DbContext.
 /// </summary>
 public interface IDatabaseDialect
@@ -13,6 +14,15 @@ public interface IDatabaseDialect
     /// row twice. Identifiers arrive delimited; <c>{0}</c> in <paramref name="where"/> is the query's one parameter.
     /// </summary>
     string SelectForUpdateSkipLocked(string table, string where, string orderBy, int limit);
+
+    /// <summary>
+    /// One statement that inserts a row into <paramref name="table"/> or, where a row with the same <paramref name="key"/>
+    /// exists, updates it only when its <paramref name="version"/> is lower than the new row's; otherwise it leaves the row
+    /// as it is and affects none. How a replica applies an event without reading the row first, and converges whatever
+    /// the order events arrive in. Identifiers arrive delimited; <c>{i}</c> is the value of <paramref name="columns"/>[i],
+    /// and the columns include the key and the version.
+    /// </summary>
+    string UpsertWhereNewer(string table, IReadOnlyList<string> columns, string key, string version);
 
     /// <summary>True when retrying later may succeed: the database was unreachable, restarting, failing over or overloaded.</summary>
     bool IsTransient(Exception exception);

@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using ConcertBooking.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ConcertBooking.UserReplica;
+
+/// <summary>
+/// The replica's write of one event in one statement: the user's row inserted, or updated when the event is newer than
+/// the row. Reading the row first, then letting the change tracker write it, cost a round trip, a materialised entity
+/// and EF Core's change detection on every event; the version comparison is the database's now, under the row's lock.
+/// </summary>
+internal static class ReplicaUpsert
+{
+    private static readonly string[] Properties =
+    [
+        nameof(ReplicatedUser.Id), nameof(ReplicatedUser.Name), nameof(ReplicatedUser.Email), nameof(ReplicatedUser.Version),
+        nameof(ReplicatedUser.IsDeleted), nameof(ReplicatedUser.ChangedAt), nameof(ReplicatedUser.ReplicatedAt),
+    ];
+
+    /// <summary>Per model, as the table's schema and the SQL's dialect are the model's.</summary>
+    private static readonly ConditionalWeakTable<IModel, string> Statements = [];
+
+    /// <returns>True when the row was written; false when it already holds this version or a newer one.</returns>
+    public static async Task<bool> WriteAsync(DbContext db, IDatabaseDialect dialect, ReplicatedUser user, CancellationToken cancellationToken)
+    {
+        if (!Statements.TryGetValue(db.Model, out var sql))
+        {
+            sql = Statements.GetValue(db.Model, _ => BuildSql(db, dialect));
+        }
+
+        // In property order. A tombstone's name and email are null, which EF Core sends as database nulls (the parameter
+        // list is annotated non-null all the same; DBNull.Value it refuses).
+        var written = await db.Database.ExecuteSqlRawAsync(sql,
+            [user.Id, user.Name!, user.Email!, user.Version, user.IsDeleted, user.ChangedAt, user.ReplicatedAt],
+            cancellationToken);
+        return written > 0;
+    }
+
+    internal static string BuildSql(DbContext db, IDatabaseDialect dialect)
+    {
+        var entity = db.Model.FindEntityType(typeof(ReplicatedUser))
+            ?? throw new InvalidOperationException($"{db.GetType().Name} does not map the user replica: call modelBuilder.AddUserReplica().");
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+
+        return dialect.UpsertWhereNewer(
+            sql.DelimitIdentifier(table.Name, table.Schema),
+            [.. Properties.Select(Column)],
+            Column(nameof(ReplicatedUser.Id)),
+            Column(nameof(ReplicatedUser.Version)));
+    }
+}
