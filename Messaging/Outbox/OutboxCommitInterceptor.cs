@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -66,9 +67,28 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChanges
             return;
         }
 
-        if (context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        if (HasAddedOutboxRows(context.ChangeTracker))
         {
             _writingOutbox.AddOrUpdate(context, Marker);
+        }
+    }
+
+    /// <summary>
+    /// Without change detection, which <c>Entries</c> otherwise runs first and <c>SaveChanges</c> runs again right after
+    /// (3% of a replica's CPU per event): outbox rows are added to their set (IOutbox), so they are tracked from that
+    /// moment, and detection could only find changed properties.
+    /// </summary>
+    private static bool HasAddedOutboxRows(ChangeTracker tracker)
+    {
+        var detects = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return tracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detects;
         }
     }
 

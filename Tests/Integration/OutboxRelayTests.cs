@@ -56,6 +56,21 @@ public sealed class OutboxRelayTests
     }
 
     [Test]
+    public async Task A_commit_that_writes_outbox_rows_wakes_the_relay_without_waiting_for_its_poll()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            // Far longer than the wait below: only the commit's signal can wake the relay in time.
+            Settings = service => service == "users" ? [new("Messaging:Outbox:PollInterval", "01:00:00")] : [],
+        });
+        using var users = system.Users.CreateClient();
+
+        var user = await users.SignUpAsync("Prompt Petra");
+
+        await system.AllReplicasReachAsync(user.Id, version: 1, timeout: TimeSpan.FromSeconds(30));
+    }
+
+    [Test]
     public async Task Two_relay_instances_over_1000_pending_rows_publish_each_row_exactly_once()
     {
         const int rows = 1000;
