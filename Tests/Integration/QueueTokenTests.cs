@@ -111,6 +111,33 @@ public sealed class QueueTokenTests
     }
 
     [Test]
+    public async Task Waiting_users_stand_in_the_order_they_entered_on_entry_and_on_every_poll()
+    {
+        // Admission once at start and then hourly: everyone who enters now waits.
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token: [("Queue:AdmissionInterval", "01:00:00")]));
+        using var booking = new BookingDriver(system);
+        var first = await booking.SignUpReplicatedAsync("First");
+        var second = await booking.SignUpReplicatedAsync("Second");
+        var third = await booking.SignUpReplicatedAsync("Third");
+
+        var entered = new List<QueueTokenResponse>();
+        foreach (var user in new[] { first, second, third })
+        {
+            entered.Add(await booking.EnterQueueAsync(BookingDriver.TestConcertId, user));
+        }
+
+        var again = await (await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, second)).Content.ReadFromJsonAsync<QueueTokenResponse>();
+        var polled = await (await booking.Token.SendAsAsync(third, HttpMethod.Get, $"/queue/tokens/{entered[2].TokenId}"))
+            .Content.ReadFromJsonAsync<QueueTokenResponse>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entered.Select(t => (t.Status, t.Position)), Is.EqualTo(new[] { ("Waiting", (int?)1), ("Waiting", 2), ("Waiting", 3) }));
+            Assert.That(again!.Position, Is.EqualTo(2), "entering again keeps the place");
+            Assert.That(polled!.Position, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
     public async Task A_token_left_waiting_past_its_lifetime_is_purged()
     {
         // Admission once at start and then hourly: the token stays Waiting until the purge takes it.
