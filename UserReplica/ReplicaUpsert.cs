@@ -9,8 +9,9 @@ namespace ConcertBooking.UserReplica;
 
 /// <summary>
 /// The replica's write of one event in one statement: the user's row inserted, or updated when the event is newer than
-/// the row. Reading the row first, then letting the change tracker write it, cost a round trip, a materialised entity
-/// and EF Core's change detection on every event; the version comparison is the database's now, under the row's lock.
+/// the row. It takes the place of reading the row, so the round trips stay three (this, the inbox entry, the commit),
+/// but no entity is materialised or tracked, the inbox's <c>SaveChanges</c> writes one row instead of two, and the
+/// version comparison is the database's, under the row's lock.
 /// </summary>
 internal static class ReplicaUpsert
 {
