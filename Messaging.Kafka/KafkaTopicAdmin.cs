@@ -9,7 +9,8 @@ namespace ConcertBooking.Messaging.Kafka;
 internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, KafkaTopics topicNames, ILogger<KafkaTopicAdmin> logger) : IDisposable
 {
     private readonly KafkaOptions _options = options.Value;
-    private readonly HashSet<string> _ensured = [];
+    // Copied on write (rarely: once per topic and process), so the relay's every publish can read it without the lock.
+    private volatile HashSet<string> _ensured = [];
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Lazy<IAdminClient> _admin = new(() =>
         new AdminClientBuilder(KafkaClientConfig.Apply(new AdminClientConfig(), options.Value))
@@ -21,6 +22,12 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, Ka
     {
         if (!_options.CreateTopics)
         {
+            return;
+        }
+
+        if (AllEnsured(topics))
+        {
+            // Every publish asks; without this, a batch of hundreds queued on the lock, each woken in turn through the thread pool.
             return;
         }
 
@@ -46,12 +53,26 @@ internal sealed partial class KafkaTopicAdmin(IOptions<KafkaOptions> options, Ka
                 await CreateAsync(toCreate);
             }
 
-            _ensured.UnionWith(missing);
+            _ensured = [.. _ensured, .. missing];
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    private bool AllEnsured(IReadOnlyCollection<string> topics)
+    {
+        var ensured = _ensured;
+        foreach (var topic in topics)
+        {
+            if (!ensured.Contains(topic))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private HashSet<string>? ExistingTopics()
