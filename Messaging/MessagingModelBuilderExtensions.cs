@@ -31,8 +31,10 @@ public static class MessagingModelBuilderExtensions
             outbox.HasIndex(m => new { m.PartitionKey, m.Sequence }, "IX_OutboxMessages_PendingByKey").HasFilter("\"DispatchedAt\" IS NULL");
             // Parked rows, and discarded ones until their retention: few, listed by operators.
             outbox.HasIndex(m => m.Sequence, "IX_OutboxMessages_Parked").HasFilter("\"ParkedAt\" IS NOT NULL");
-            // Cleanup and the count of dispatched rows: by dispatch time.
-            outbox.HasIndex(m => new { m.DispatchedAt, m.Sequence });
+            // Cleanup and the count of dispatched rows: by dispatch time. Dispatched rows only: unfiltered, it also answers
+            // "DispatchedAt IS NULL" in Sequence order, which PostgreSQL preferred for the claim's per-key lookup on stale
+            // statistics, walking the whole backlog for every candidate row (OutboxClaim).
+            outbox.HasIndex(m => new { m.DispatchedAt, m.Sequence }).HasFilter("\"DispatchedAt\" IS NOT NULL");
         });
 
         modelBuilder.Entity<InboxMessage>(inbox =>

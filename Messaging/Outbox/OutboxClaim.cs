@@ -39,8 +39,13 @@ internal static class OutboxClaim
         var parkedAt = Column(nameof(OutboxMessage.ParkedAt));
         // A row never tried has no retry time: due at once, whatever the writer's clock said (see OutboxMessage.NextAttemptAt).
         var due = $"o.{dispatchedAt} IS NULL AND o.{parkedAt} IS NULL AND (o.{nextAttemptAt} IS NULL OR o.{nextAttemptAt} <= {{0}})";
-        var oldestOfItsKey = $"NOT EXISTS (SELECT 1 FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
-            $"AND e.{dispatchedAt} IS NULL AND e.{sequence} < o.{sequence})";
+        // The oldest pending row of its key, asked as the key's lowest pending sequence rather than as "no earlier pending
+        // row exists": PostgreSQL turns NOT EXISTS into a join, and on statistics taken while nothing was pending (the
+        // steady state) it joined each candidate against every pending row, so a claim cost grew with the backlog, just
+        // when a broker outage had built one. A correlated MIN stays a per-row lookup of the key's first pending row
+        // (IX_OutboxMessages_PendingByKey); AddOutboxAndInbox keeps every other index from answering "DispatchedAt IS NULL".
+        var oldestOfItsKey = $"o.{sequence} = (SELECT MIN(e.{sequence}) FROM {from} e WHERE e.{partitionKey} = o.{partitionKey} " +
+            $"AND e.{dispatchedAt} IS NULL)";
         return dialect.SelectForUpdateSkipLocked(from, $"{due} AND {oldestOfItsKey}", $"o.{sequence}", batchSize);
     }
 }

@@ -102,7 +102,8 @@ namespace ConcertBooking.PaymentService.Data.Migrations.Postgres
                     b.HasIndex("MessageId")
                         .IsUnique();
 
-                    b.HasIndex("DispatchedAt", "Sequence");
+                    b.HasIndex("DispatchedAt", "Sequence")
+                        .HasFilter("\"DispatchedAt\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Sequence" }, "IX_OutboxMessages_Claimable")
                         .HasFilter("\"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
