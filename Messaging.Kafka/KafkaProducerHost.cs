@@ -61,7 +61,10 @@ internal sealed partial class KafkaProducerHost : IDisposable
         EnableIdempotence = true,
         Acks = Acks.All,
         MessageTimeoutMs = (int)_options.MessageTimeout.TotalMilliseconds,
-        LingerMs = 2,
+        // A lone event leaves at once; under load records still share requests, queuing behind the five in flight that
+        // idempotence allows. On the dev broker 2 ms of linger cost one signup at a time 2 ms (p90 11.9-12.3 -> 9.8-10.0 ms)
+        // and bought no relay throughput (50,000 rows: 22,535 / 21,434 -> 23,662 / 24,299 per s). Messaging:Kafka:Client:linger.ms overrides it.
+        LingerMs = 0,
         // A topic missing from the metadata fails its records with "unknown topic" after this long. Within the relay's
         // publish timeout, that failure reaches the relay as a refusal (it parks the row) instead of as a timeout.
         TopicMetadataPropagationMaxMs = (int)Math.Clamp(_publishTimeout.TotalMilliseconds / 2, 1, 30_000),
