@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using ConcertBooking.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ConcertBooking.UserReplica;
 
@@ -42,16 +40,11 @@ internal static class ReplicaUpsert
 
     internal static string BuildSql(DbContext db, IDatabaseDialect dialect)
     {
-        var entity = db.Model.FindEntityType(typeof(ReplicatedUser))
-            ?? throw new InvalidOperationException($"{db.GetType().Name} does not map the user replica: call modelBuilder.AddUserReplica().");
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-
+        var table = MappedTable.Of<ReplicatedUser>(db, "the user replica: call modelBuilder.AddUserReplica()");
         return dialect.UpsertWhereNewer(
-            sql.DelimitIdentifier(table.Name, table.Schema),
-            [.. Properties.Select(Column)],
-            Column(nameof(ReplicatedUser.Id)),
-            Column(nameof(ReplicatedUser.Version)));
+            table.Name,
+            [.. Properties.Select(table.Column)],
+            table.Column(nameof(ReplicatedUser.Id)),
+            table.Column(nameof(ReplicatedUser.Version)));
     }
 }

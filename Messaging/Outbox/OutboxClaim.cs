@@ -1,7 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ConcertBooking.Messaging.Outbox;
 
@@ -25,18 +22,13 @@ internal static class OutboxClaim
 
     internal static string BuildSql(DbContext db, IDatabaseDialect dialect, int batchSize)
     {
-        var entity = db.Model.FindEntityType(typeof(OutboxMessage))
-            ?? throw new InvalidOperationException($"{db.GetType().Name} does not map the outbox: call modelBuilder.AddOutboxAndInbox().");
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-
-        var from = sql.DelimitIdentifier(table.Name, table.Schema);
-        var dispatchedAt = Column(nameof(OutboxMessage.DispatchedAt));
-        var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
-        var sequence = Column(nameof(OutboxMessage.Sequence));
-        var partitionKey = Column(nameof(OutboxMessage.PartitionKey));
-        var parkedAt = Column(nameof(OutboxMessage.ParkedAt));
+        var table = MappedTable.Of<OutboxMessage>(db, "the outbox: call modelBuilder.AddOutboxAndInbox()");
+        var from = table.Name;
+        var dispatchedAt = table.Column(nameof(OutboxMessage.DispatchedAt));
+        var nextAttemptAt = table.Column(nameof(OutboxMessage.NextAttemptAt));
+        var sequence = table.Column(nameof(OutboxMessage.Sequence));
+        var partitionKey = table.Column(nameof(OutboxMessage.PartitionKey));
+        var parkedAt = table.Column(nameof(OutboxMessage.ParkedAt));
         // A row never tried has no retry time: due at once, whatever the writer's clock said (see OutboxMessage.NextAttemptAt).
         var due = $"o.{dispatchedAt} IS NULL AND o.{parkedAt} IS NULL AND (o.{nextAttemptAt} IS NULL OR o.{nextAttemptAt} <= {{0}})";
         // The oldest pending row of its key, asked as the key's lowest pending sequence rather than as "no earlier pending
