@@ -157,7 +157,7 @@ public sealed class ConcertBookingSystem : IAsyncDisposable
     }
 }
 
-public sealed class SystemOptions
+public sealed record SystemOptions
 {
     /// <summary>The AMQP port a service connects to: a test puts a cuttable proxy in front of the broker this way.</summary>
     public Func<string, ushort>? RabbitMqPort { get; init; }

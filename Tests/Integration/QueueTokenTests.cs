@@ -8,6 +8,8 @@ using ConcertBooking.TokenService.Data;
 using ConcertBooking.TokenService.Queue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConcertBooking.Tests.Integration;
 
@@ -113,8 +115,9 @@ public sealed class QueueTokenTests
     [Test]
     public async Task Waiting_users_stand_in_the_order_they_entered_on_entry_and_on_every_poll()
     {
-        // Admission once at start and then hourly: everyone who enters now waits.
-        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token: [("Queue:AdmissionInterval", "01:00:00")]));
+        // Admission once at start and then hourly, none at entry: everyone who enters now waits.
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+            [("Queue:AdmissionInterval", "01:00:00"), ("Queue:AdmitOnEntry", "false")]));
         using var booking = new BookingDriver(system);
         var first = await booking.SignUpReplicatedAsync("First");
         var second = await booking.SignUpReplicatedAsync("Second");
@@ -138,12 +141,69 @@ public sealed class QueueTokenTests
     }
 
     [Test]
+    public async Task Entering_a_queue_nobody_waits_in_admits_at_once_with_an_entry_pass_that_holds_a_seat()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
+        using var booking = new BookingDriver(system);
+        var user = await booking.SignUpReplicatedAsync("Punctual");
+
+        var response = await booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body);
+        var token = JsonSerializer.Deserialize<QueueTokenResponse>(body, JsonSerializerOptions.Web)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(token.Status, Is.EqualTo("Admitted"), "nobody waits and the rate has room: no reason to poll");
+            Assert.That(token.Position, Is.Null);
+            Assert.That(token.EntryPass, Is.Not.Null);
+            Assert.That(token.ExpiresAt, Is.GreaterThan(DateTimeOffset.UtcNow));
+        });
+        var held = await booking.ReserveRawAsync(user, (await booking.SeatAsync("T7")).Id, token.EntryPass);
+        Assert.That(held.StatusCode, Is.EqualTo(HttpStatusCode.Created), await held.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Entering_behind_a_waiting_user_waits_even_when_the_rate_has_room_and_leaves_the_room_to_the_admitter()
+    {
+        // One admission per hour, on a clock of the test's: the first user takes it at entry, the second waits for the
+        // next, and the test brings the next one without the admitter (hourly) handing it out.
+        var clock = new FakeTimeProvider();
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+            [("Queue:AdmissionInterval", "01:00:00"), ("Queue:AdmitPerInterval", "1")]) with
+        {
+            TestServices = service => service == "token"
+                ? services => services.AddSingleton(provider => new AdmissionBudget(provider.GetRequiredService<IOptions<QueueOptions>>(), clock))
+                : null,
+        });
+        using var booking = new BookingDriver(system);
+        var first = await booking.SignUpReplicatedAsync("First");
+        var second = await booking.SignUpReplicatedAsync("Second");
+        var third = await booking.SignUpReplicatedAsync("Third");
+
+        var admitted = await booking.EnterQueueAsync(BookingDriver.TestConcertId, first);
+        var waiting = await booking.EnterQueueAsync(BookingDriver.TestConcertId, second);
+        clock.Advance(TimeSpan.FromHours(1));
+        var behind = await booking.EnterQueueAsync(BookingDriver.TestConcertId, third);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(admitted.Status, Is.EqualTo("Admitted"));
+            Assert.That((waiting.Status, waiting.Position), Is.EqualTo(("Waiting", (int?)1)), "the hour's one admission was taken");
+            Assert.That((behind.Status, behind.Position), Is.EqualTo(("Waiting", (int?)2)), "the next admission is the waiting user's, not the newcomer's");
+        });
+        var budget = system.Token.Services.GetRequiredService<AdmissionBudget>();
+        Assert.That(budget.Take(BookingDriver.TestConcertId, 1), Is.EqualTo(1), "entering behind someone leaves the admission to the admitter");
+    }
+
+    [Test]
     public async Task A_token_left_waiting_past_its_lifetime_is_purged()
     {
-        // Admission once at start and then hourly: the token stays Waiting until the purge takes it.
+        // Admission once at start and then hourly, none at entry: the token stays Waiting until the purge takes it.
         await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
         [
             ("Queue:AdmissionInterval", "01:00:00"),
+            ("Queue:AdmitOnEntry", "false"),
             ("Queue:WaitingTokenLifetime", "00:00:02"),
             ("Queue:PurgeInterval", "00:00:00.200"),
         ]));

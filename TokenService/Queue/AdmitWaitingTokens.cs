@@ -1,4 +1,3 @@
-using ConcertBooking.EntryPasses;
 using ConcertBooking.TokenService.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,12 +5,13 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.TokenService.Queue;
 
 /// <summary>
-/// One admission round: marks admissions past their expiry Expired, then admits up to <c>Queue:AdmitPerInterval</c>
-/// of the longest-waiting tokens of each concert, each with a signed entry pass that ConcertService verifies without
-/// calling back here.
+/// One admission round: marks admissions past their expiry Expired, then admits the longest-waiting tokens of each
+/// concert, as many as its <see cref="AdmissionBudget"/> has left (<c>Queue:AdmitPerInterval</c> at most, less what
+/// the queue's entry admitted since the last round).
 /// </summary>
 public sealed partial class AdmitWaitingTokens(
-    TokenDbContext db, EntryPassCodec passes, IOptions<QueueOptions> options, TimeProvider time, ILogger<AdmitWaitingTokens> logger)
+    TokenDbContext db, TokenAdmission admission, AdmissionBudget budget, IOptions<QueueOptions> options, TimeProvider time,
+    ILogger<AdmitWaitingTokens> logger)
 {
     /// <returns>How many tokens were admitted.</returns>
     public async Task<int> AdmitAsync(CancellationToken cancellationToken)
@@ -28,15 +28,21 @@ public sealed partial class AdmitWaitingTokens(
         var admitted = 0;
         foreach (var concertId in concerts)
         {
+            var room = budget.Take(concertId, settings.AdmitPerInterval);
+            if (room == 0)
+            {
+                continue;
+            }
+
             var next = await db.QueueTokens
                 .Where(t => t.ConcertId == concertId && t.Status == QueueTokenStatus.Waiting)
                 .OrderBy(t => t.EnteredAt).ThenBy(t => t.Sequence)
-                .Take(settings.AdmitPerInterval)
+                .Take(room)
                 .ToListAsync(cancellationToken);
-            var expiresAt = now + settings.AdmissionLifetime;
+            budget.Return(concertId, room - next.Count);
             foreach (var token in next)
             {
-                token.Admit(now, expiresAt, passes.Sign(new EntryPassClaims(token.UserId, token.ConcertId, token.Id, expiresAt)));
+                admission.Admit(token, now);
             }
 
             // Status is a concurrency token: a concurrent admitter (another instance) loses instead of admitting twice.

@@ -2,14 +2,17 @@ using ConcertBooking.Database;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.TokenService.Queue;
 
 /// <summary>
-/// Puts a known user in the waiting queue of a concert that ConcertService announced; entering again never creates a
-/// second token.
+/// Puts a known user in the waiting queue of a concert that ConcertService announced, and lets them in at once when
+/// nobody waits before them and the admission rate has room (<see cref="QueueOptions.AdmitOnEntry"/>); entering again
+/// never creates a second token.
 /// </summary>
-public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
+public sealed class EnterQueue(
+    TokenDbContext db, TokenAdmission admission, AdmissionBudget budget, IOptions<QueueOptions> options, TimeProvider time)
 {
     /// <summary>
     /// The concert, whether the replica knows the user, the user's existing token and how many wait in the concert's
@@ -45,12 +48,14 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         {
             if (existing.RequeueIfExpired(now))
             {
+                var admitted = TryAdmitAtOnce(existing, found.Waiting, now);
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
                 }
                 catch (DbUpdateConcurrencyException)
                 {
+                    ReturnUnused(existing, admitted);
                     // A concurrent re-entry (or the admitter) moved the token first: answer with where it stands now.
                     db.ChangeTracker.Clear();
                     var current = await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == existing.Id, cancellationToken);
@@ -67,6 +72,7 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         }
 
         var token = QueueToken.Enter(concertId, userId, now);
+        var admittedAtOnce = TryAdmitAtOnce(token, found.Waiting, now);
         db.QueueTokens.Add(token);
         try
         {
@@ -74,6 +80,7 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
+            ReturnUnused(token, admittedAtOnce);
             // A concurrent entry of the same user won: answer with its token, as for any repeated entry.
             db.ChangeTracker.Clear();
             var winner = await db.QueueTokens.FirstAsync(t => t.ConcertId == concertId && t.UserId == userId, cancellationToken);
@@ -83,7 +90,32 @@ public sealed class EnterQueue(TokenDbContext db, TimeProvider time)
         // Everyone waiting at the check entered before this token, so it stands behind them all; counted with the check
         // instead of again after the insert. An entry committed in between is missed, as one admitted in between is
         // still counted: a position is a moment's snapshot either way, and every poll counts afresh.
-        return new EnterQueueResult.Entered(new QueueStanding(token, QueueTokenStatus.Waiting, found.Waiting + 1));
+        return new EnterQueueResult.Entered(admittedAtOnce
+            ? new QueueStanding(token, QueueTokenStatus.Admitted, null)
+            : new QueueStanding(token, QueueTokenStatus.Waiting, found.Waiting + 1));
+    }
+
+    /// <summary>
+    /// Admits a token entering at the back of an empty queue when the rate has room. Someone already waiting is the
+    /// admitter's to let in first, so the rate's room stays theirs and the newcomer queues behind them.
+    /// </summary>
+    private bool TryAdmitAtOnce(QueueToken token, int waiting, DateTimeOffset now)
+    {
+        if (!options.Value.AdmitOnEntry || waiting > 0 || budget.Take(token.ConcertId, 1) == 0)
+        {
+            return false;
+        }
+
+        admission.Admit(token, now);
+        return true;
+    }
+
+    private void ReturnUnused(QueueToken token, bool admitted)
+    {
+        if (admitted)
+        {
+            budget.Return(token.ConcertId, 1);
+        }
     }
 
     private sealed record EntryCheck(bool UserKnown, QueueToken? Existing, int Waiting);

@@ -17,7 +17,7 @@ public static class QueueApi
         var queue = app.MapGroup("/queue").WithTags("Waiting queue").RequireAuthorization();
         queue.MapPost("/{concertId:guid}/tokens", EnterQueue).WithName("EnterQueue")
             .RequireRateLimiting(RateLimitPolicies.QueueEntry)
-            .WithSummary("Put the signed-in user in a concert's waiting queue (no body): 201 with a new token, 200 with their existing one.");
+            .WithSummary("Put the signed-in user in a concert's waiting queue (no body): 201 with a new token (already Admitted, with its entry pass, when nobody waits and the admission rate has room), 200 with their existing one.");
         queue.MapGet("/tokens/{tokenId:guid}", GetToken).WithName("GetQueueToken")
             .WithSummary("One of the signed-in user's tokens: Waiting with its position, Admitted with a signed entry pass, or Expired; another user's is 404.");
         return app;

@@ -15,6 +15,13 @@ public sealed class QueueOptions
     public TimeSpan AdmissionInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Whether entering a queue nobody waits in admits at once, with the entry pass in the same answer, while the
+    /// admission rate has room (<see cref="AdmissionBudget"/>, shared with the admitter): a queue that is not needed
+    /// costs no polling. Off, every entry waits for the admitter.
+    /// </summary>
+    public bool AdmitOnEntry { get; set; } = true;
+
+    /// <summary>
     /// How long an admitted token (and its entry pass) stays valid. No longer than ConcertService's hold
     /// (<c>Reservations:HoldTime</c>, 5 minutes by default), which refuses a pass that outlives a hold: a pass then covers
     /// one hold at most, not one after another.

@@ -15,6 +15,8 @@ public static class QueueRegistration
     {
         builder.Services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName);
         builder.AddEntryPasses();
+        builder.Services.AddSingleton<AdmissionBudget>();
+        builder.Services.AddSingleton<TokenAdmission>();
         builder.Services.AddScoped<EnterQueue>();
         builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
