@@ -38,6 +38,12 @@ public sealed class HoldSeat(
 
     public async Task<HoldSeatResult> HoldAsync(Guid userId, Guid seatId, string? entryPass, CancellationToken cancellationToken)
     {
+        // A request without a pass can hold nothing: refused before it costs a round trip, whatever seat it names.
+        if (string.IsNullOrWhiteSpace(entryPass))
+        {
+            return new HoldSeatResult.NoEntryPass();
+        }
+
         var found = await CheckSeat.For(db)(db, seatId, userId, cancellationToken);
 
         // An unknown user is answered before an unknown seat, as the replica's answer would be alone.
@@ -58,11 +64,6 @@ public sealed class HoldSeat(
         }
 
         var seat = found.Seat;
-        if (string.IsNullOrWhiteSpace(entryPass))
-        {
-            return new HoldSeatResult.NoEntryPass();
-        }
-
         var verdict = passes.Verify(entryPass, userId, seat.ConcertId, out var pass);
         if (verdict != EntryPassVerdict.Valid)
         {

@@ -85,6 +85,8 @@ public sealed class BookingBadInputTests
         var demoConcert = Guid.Parse("0c0ce27a-0000-4000-8000-000000000001");
 
         await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, null), HttpStatusCode.Unauthorized);
+        // Without a pass nothing is looked up: not the seat (one that does not exist is not 404), not the user.
+        Assert.That(await AssertProblem(await _booking.ReserveRawAsync(_user, Guid.NewGuid(), null), HttpStatusCode.Unauthorized), Does.Contain("Entry pass required"));
         await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, "not-a-pass"), HttpStatusCode.Unauthorized);
         var tampered = pass[..^2] + (pass[^2] == 'A' ? "B" : "A") + pass[^1];
         await AssertProblem(await _booking.ReserveRawAsync(_user, seat.Id, tampered), HttpStatusCode.Forbidden);
