@@ -197,6 +197,25 @@ public sealed class QueueTokenTests
     }
 
     [Test]
+    public async Task A_crowd_entering_an_empty_queue_at_once_gets_no_more_admissions_than_the_rate_allows()
+    {
+        // Three admissions an hour: the rate a queue exists to hold, however many arrive in the same instant.
+        await using var system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(token:
+            [("Queue:AdmissionInterval", "01:00:00"), ("Queue:AdmitPerInterval", "3")]));
+        using var booking = new BookingDriver(system);
+        var crowd = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => booking.SignUpReplicatedAsync($"Crowd {i}")));
+
+        var entered = await Task.WhenAll(crowd.Select(user => booking.EnterQueueAsync(BookingDriver.TestConcertId, user)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(entered.Count(t => t.Status == "Admitted"), Is.EqualTo(3));
+            Assert.That(entered.Where(t => t.Status == "Waiting").Select(t => t.Position), Is.All.Not.Null.And.All.GreaterThan(0));
+            Assert.That(entered.Count(t => t.Status == "Waiting"), Is.EqualTo(7));
+        });
+    }
+
+    [Test]
     public async Task A_token_left_waiting_past_its_lifetime_is_purged()
     {
         // Admission once at start and then hourly, none at entry: the token stays Waiting until the purge takes it.
