@@ -26,31 +26,35 @@ public sealed class AdmissionBudget(IOptions<QueueOptions> options, TimeProvider
         }
     }
 
-    private Bucket BucketOf(Guid concertId) => _buckets.GetOrAdd(concertId, static (_, state) => new Bucket(
-        state.Options.AdmitPerInterval, state.Options.AdmissionInterval, state.Time), (Options: options.Value, Time: time));
+    private Bucket BucketOf(Guid concertId) => _buckets.GetOrAdd(concertId, static (_, state) =>
+    {
+        var (settings, clock) = state;
+        var interval = Math.Max(1, (long)(settings.AdmissionInterval.TotalSeconds * clock.TimestampFrequency));
+        return new Bucket(settings.AdmitPerInterval, interval, clock.GetTimestamp());
+    }, (options.Value, time));
 
     /// <summary>
     /// One concert's admissions, full to begin with (as the admitter admitted a full interval's worth at start). Counted
     /// in whole numbers, one admission being worth an interval's timestamp ticks, each tick refilling
     /// <c>capacity</c> of those: no rounding ever gives one more or one fewer.
     /// </summary>
-    private sealed class Bucket(int capacity, TimeSpan interval, TimeProvider time)
+    private sealed class Bucket(int capacity, long admission, long createdAt)
     {
         private readonly Lock _lock = new();
-        private readonly long _admission = Math.Max(1, (long)(interval.TotalSeconds * time.TimestampFrequency));
-        private long _credit = capacity * Math.Max(1, (long)(interval.TotalSeconds * time.TimestampFrequency));
-        private long _refilledAt = time.GetTimestamp();
+        private readonly long _full = capacity * admission;
+        private long _credit = capacity * admission;
+        private long _refilledAt = createdAt;
 
         public int Take(int wanted, long now)
         {
             lock (_lock)
             {
                 // An interval refills everything: longer idle time is capped before it is multiplied.
-                var elapsed = Math.Clamp(now - _refilledAt, 0, _admission);
-                _credit = Math.Min(capacity * _admission, _credit + (elapsed * capacity));
+                var elapsed = Math.Clamp(now - _refilledAt, 0, admission);
+                _credit = Math.Min(_full, _credit + (elapsed * capacity));
                 _refilledAt = now;
-                var taken = (int)Math.Min(wanted, _credit / _admission);
-                _credit -= taken * _admission;
+                var taken = (int)Math.Min(wanted, _credit / admission);
+                _credit -= taken * admission;
                 return taken;
             }
         }
@@ -59,7 +63,7 @@ public sealed class AdmissionBudget(IOptions<QueueOptions> options, TimeProvider
         {
             lock (_lock)
             {
-                _credit = Math.Min(capacity * _admission, _credit + (unused * _admission));
+                _credit = Math.Min(_full, _credit + (unused * admission));
             }
         }
     }
