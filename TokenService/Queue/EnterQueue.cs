@@ -59,9 +59,11 @@ public sealed class EnterQueue(
                     // A concurrent re-entry (or the admitter) moved the token first: answer with where it stands now.
                     db.ChangeTracker.Clear();
                     var current = await db.QueueTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == existing.Id, cancellationToken);
-                    if (current is null)
+                    if (current is null || current.EffectiveStatus(time.GetUtcNow()) == QueueTokenStatus.Expired)
                     {
-                        return await EnterAsync(concertId, userId, cancellationToken); // purged meanwhile: enter afresh
+                        // Purged meanwhile, or a concurrent re-entry's admission has already run out (the admitter marked
+                        // it): this entry is a re-entry still, so it enters again rather than answer Expired.
+                        return await EnterAsync(concertId, userId, cancellationToken);
                     }
 
                     existing = current;
