@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -40,6 +41,7 @@ public static class ServiceAuthentication
         builder.Services.AddValidatedOptions<OpsOptions, OpsOptionsValidator>(OpsOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<OpsOptions>>(new OpsKeyStrengthValidator(isDevelopment));
         builder.Services.AddSingleton<IIssuerKeySource, ConfiguredIssuerKeys>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)

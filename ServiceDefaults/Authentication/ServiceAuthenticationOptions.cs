@@ -31,4 +31,12 @@ public sealed class ServiceAuthenticationOptions
     /// </summary>
     [ValidateEnumeratedItems]
     public List<IssuerKeyOptions> IssuerKeys { get; set; } = [];
+
+    /// <summary>
+    /// How many checked access tokens this service remembers until they expire, so that a client's next request with
+    /// the same token skips the signature check (<see cref="ValidatedTokenCache"/>); 0 checks every request afresh.
+    /// A remembered token costs a few kilobytes.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ValidatedTokenCacheSize { get; set; } = 20_000;
 }
