@@ -61,7 +61,7 @@ internal sealed class BenchSystem : IAsyncDisposable
         var processes = await ProcessSystem.StartAsync(
             service => service switch
             {
-                "concert" => [.. ConcertSettings, .. FlashSaleSettings.Concert(flashSaleSeats)],
+                "concert" => [.. ConcertSettings, .. FlashSaleSettings.Concerts(flashSaleSeats)],
                 "token" => FlashSaleSettings.Admission,
                 _ => [],
             },

@@ -90,7 +90,13 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
 
         var max = Runs("max") ? await MaxSustainedAsync(cancellationToken) : null;
         var reservations = Runs("reservations") ? await ReservationsAsync(cancellationToken) : [];
-        var flashSale = Runs("flashsale") ? await new FlashSale(system, system.FlashSaleSeats, system.FlashSaleSeats * 5).RunAsync(cancellationToken) : null;
+        FlashSalePhase? flashSale = null;
+        if (Runs("flashsale"))
+        {
+            await FlashSale.RehearsalOf(system).RehearseAsync(cancellationToken);
+            flashSale = await FlashSale.Of(system).RunAsync(cancellationToken);
+        }
+
         var relay = new List<RelayPhase>();
         if (Runs("relay"))
         {

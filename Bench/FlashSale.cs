@@ -8,9 +8,9 @@ namespace ConcertBooking.Bench;
 /// The flash sale: one concert, many more signed-up buyers than seats arriving within <see cref="ArrivalWindow"/>,
 /// each going queue → entry pass → hold (another seat when one is taken) → payment → confirmation. Admission is fast
 /// (<see cref="FlashSaleSettings.Admission"/>), so what limits the sale is the system. The outcome is reconciled from
-/// the databases afterwards (<see cref="FlashSaleAudit"/>).
+/// the databases afterwards (<see cref="FlashSaleAudit"/>). Its rehearsal, on a concert and buyers of its own, comes first.
 /// </summary>
-internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
+internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid concertId, string namePrefix)
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
@@ -23,6 +23,33 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
     private const int MaxHoldAttempts = 100;
 
     public const string NamePrefix = "flash-";
+
+    public const string RehearsalNamePrefix = "rehearsal-";
+
+    /// <summary>The sale: <see cref="BenchSystem.FlashSaleSeats"/> seats and five buyers for each.</summary>
+    public static FlashSale Of(BenchSystem system) =>
+        new(system, system.FlashSaleSeats, system.FlashSaleSeats * 5, FlashSaleSettings.ConcertId, NamePrefix);
+
+    /// <summary>
+    /// The sale's rehearsal, a tenth of its size: services that have sold seats before, as a production system's have,
+    /// so that the sale measures them rather than the JIT compiling the booking path under it (in a profile of a sale
+    /// on services that had only signed users up, a quarter of each service's CPU was the JIT, 30 s into the sale).
+    /// </summary>
+    public static FlashSale RehearsalOf(BenchSystem system)
+    {
+        var seats = FlashSaleSettings.RehearsalSize(system.FlashSaleSeats);
+        return new(system, seats, seats * 5, FlashSaleSettings.RehearsalConcertId, RehearsalNamePrefix);
+    }
+
+    /// <summary>Sells the concert out with nothing measured: only its outcome is printed.</summary>
+    public async Task RehearseAsync(CancellationToken cancellationToken)
+    {
+        using var clients = BookingClients.For(system);
+        var clock = Stopwatch.StartNew();
+        var sessions = await PrepareBuyersAsync(clients, cancellationToken);
+        await SellAsync(clients, sessions, cancellationToken);
+        Console.WriteLine($"Flash sale rehearsal: {seats} seats, {sessions.Count} buyers, {clock.Elapsed.TotalSeconds:0} s with their signups");
+    }
 
     private readonly StepRecorder _queueEntry = new(), _admissionWait = new(), _holdRequest = new(), _seatFound = new(), _payment = new(), _confirmation = new();
     private readonly ConcurrentDictionary<string, int> _failures = new();
@@ -44,39 +71,10 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
         var prepared = preparation.Elapsed;
         Console.WriteLine($"Flash sale: {sessions.Count} buyers signed up, replicated and topped up in {prepared.TotalSeconds:0} s; {seats} seats");
 
-        // The seat map is the sale's front end, not a buyer: its refreshes have a connection of their own instead of
-        // queueing with 10,000 buyers for one of their 256; a map as old as that queue is long sends buyers to taken seats.
-        using var frontEnd = new HttpClient { BaseAddress = system.Services["concert"].BaseAddress, Timeout = RequestTimeout };
-        var map = new SeatMap(frontEnd, FlashSaleSettings.ConcertId);
-        await map.RefreshAsync(cancellationToken);
-        using var stopMap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var mapRefresh = map.KeepFreshAsync(stopMap.Token);
-
         var arrivalOrder = sessions.Select(s => s.UserId).ToList();
-        var startedAt = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var running = new List<Task<Outcome>>(sessions.Count);
-        for (var i = 0; i < sessions.Count; i++)
-        {
-            var arrival = ArrivalWindow * i / sessions.Count;
-            var wait = arrival - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1))
-            {
-                await Task.Delay(wait, cancellationToken);
-            }
+        var (outcomes, startedAt) = await SellAsync(clients, sessions, cancellationToken);
 
-            var buyer = sessions[i];
-            running.Add(Task.Run(() => BuyAsync(buyer, map, new Random(i), cancellationToken), cancellationToken));
-        }
-
-        var outcomes = await Task.WhenAll(running);
-        await stopMap.CancelAsync();
-        await mapRefresh;
-        Console.WriteLine($"Flash sale: every buyer done {clock.Elapsed.TotalSeconds:0.0} s after the first arrived: " +
-            string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key} {g.Count()}")) +
-            (_failures.IsEmpty ? "" : $" (failures: {string.Join(", ", _failures.Select(f => $"{f.Key} × {f.Value}"))})"));
-
-        var audit = new FlashSaleAudit(system, FlashSaleSettings.ConcertId);
+        var audit = new FlashSaleAudit(system, concertId);
         var ledger = await audit.LedgerAsync(sessions.Count * FlashSaleSettings.TopUp, cancellationToken);
         var timeline = await audit.TimelineAsync(startedAt, cancellationToken);
         var fairness = await audit.FairnessAsync(arrivalOrder, cancellationToken);
@@ -100,19 +98,61 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
         int Count(Outcome outcome) => outcomes.Count(o => o == outcome);
     }
 
+    /// <summary>Lets the buyers arrive over <see cref="ArrivalWindow"/>, each buying until done; also when the first arrived.</summary>
+    private async Task<(Outcome[] Outcomes, DateTimeOffset StartedAt)> SellAsync(
+        BookingClients clients, List<BuyerSession> sessions, CancellationToken cancellationToken)
+    {
+        // The seat map is the sale's front end, not a buyer: its refreshes have a connection of their own instead of
+        // queueing with 10,000 buyers for one of their 256; a map as old as that queue is long sends buyers to taken seats.
+        using var frontEnd = new HttpClient { BaseAddress = system.Services["concert"].BaseAddress, Timeout = RequestTimeout };
+        var map = new SeatMap(frontEnd, concertId);
+        await map.RefreshAsync(cancellationToken);
+        using var stopMap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var mapRefresh = map.KeepFreshAsync(stopMap.Token);
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var running = new List<Task<Outcome>>(sessions.Count);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var arrival = ArrivalWindow * i / sessions.Count;
+            var wait = arrival - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var buyer = sessions[i];
+            running.Add(Task.Run(() => BuyAsync(buyer, map, new Random(i), cancellationToken), cancellationToken));
+        }
+
+        var outcomes = await Task.WhenAll(running);
+        await stopMap.CancelAsync();
+        await mapRefresh;
+        Console.WriteLine($"{Label}: every buyer done {clock.Elapsed.TotalSeconds:0.0} s after the first arrived: {Summary(outcomes)}");
+        return (outcomes, startedAt);
+
+    }
+
+    private string Label => namePrefix == NamePrefix ? "Flash sale" : "Flash sale rehearsal";
+
+    private string Summary(Outcome[] outcomes) =>
+        string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key} {g.Count()}")) +
+        (_failures.IsEmpty ? "" : $" (failures: {string.Join(", ", _failures.Select(f => $"{f.Key} × {f.Value}"))})");
+
     /// <summary>Signs the buyers up, waits until every replica knows them, and tops up their wallets.</summary>
     private async Task<List<BuyerSession>> PrepareBuyersAsync(BookingClients clients, CancellationToken cancellationToken)
     {
         var sessions = new BuyerSession?[buyers];
         await Parallel.ForAsync(0, buyers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            sessions[i] = await BuyerSession.SignUpAsync(clients, $"{NamePrefix}{i}", $"flash.{i}.{Guid.NewGuid():N}@bench.example", token);
+            sessions[i] = await BuyerSession.SignUpAsync(clients, $"{namePrefix}{i}", $"{namePrefix}{i}.{Guid.NewGuid():N}@bench.example", token);
         });
         var signedUp = sessions.OfType<BuyerSession>().ToList();
         foreach (var replica in BenchSystem.Replicas)
         {
             await Poll.UntilAsync(
-                () => system.ScalarAsync(replica, $"""SELECT count(*) FROM {replica}."Users" WHERE "Name" LIKE '{NamePrefix}%'""", cancellationToken),
+                () => system.ScalarAsync(replica, $"""SELECT count(*) FROM {replica}."Users" WHERE "Name" LIKE '{namePrefix}%'""", cancellationToken),
                 count => count >= signedUp.Count, $"{replica} to hold the {signedUp.Count} buyers", TimeSpan.FromMinutes(5), cancellationToken: cancellationToken);
         }
 
@@ -136,7 +176,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers)
     {
         var deadline = Stopwatch.StartNew();
         var started = Stopwatch.GetTimestamp();
-        var entered = Count(await buyer.EnterQueueAsync(FlashSaleSettings.ConcertId, cancellationToken));
+        var entered = Count(await buyer.EnterQueueAsync(concertId, cancellationToken));
         _queueEntry.Record(Stopwatch.GetElapsedTime(started));
         if (entered is not { Status: 200 or 201, Body: { } token })
         {

@@ -15,21 +15,34 @@ internal static class FlashSaleSettings
     /// <summary>What each buyer's wallet is topped up with: four seats' worth, so a double charge would succeed and show.</summary>
     public const decimal TopUp = 4 * Price;
 
-    /// <summary>Demo concert index 3 (0–1 are the appsettings' demos, 2 the reservation phase's).</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Concert(int seats)
+    /// <summary>The concert of the rehearsal before the sale (<see cref="FlashSale.RehearseAsync"/>), with buyers of its own.</summary>
+    public static readonly Guid RehearsalConcertId = Guid.Parse("f1a50000-0000-4000-8000-000000000002");
+
+    /// <summary>
+    /// Demo concerts 3 (the sale) and 4 (its rehearsal, a tenth of its seats); 0–1 are the appsettings' demos, 2 the
+    /// reservation phase's.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> Concerts(int seats) =>
+        Concert(3, ConcertId, "Flash sale", seats).Concat(Concert(4, RehearsalConcertId, "Flash sale rehearsal", RehearsalSize(seats)));
+
+    /// <summary>A tenth of the sale, at least one row: enough calls of every step of a purchase for the JIT to finish with them.</summary>
+    public static int RehearsalSize(int saleSize) => Math.Max(SeatsPerRow, saleSize / 10);
+
+    private static IEnumerable<KeyValuePair<string, string>> Concert(int index, Guid id, string name, int seats)
     {
         var rows = Math.Max(1, seats / SeatsPerRow);
-        yield return new("Concerts__Demo__3__Id", ConcertId.ToString());
-        yield return new("Concerts__Demo__3__Name", "Flash sale");
-        yield return new("Concerts__Demo__3__Venue", "Loopback Stadium");
-        yield return new("Concerts__Demo__3__StartsAt", "2030-06-01T20:00:00+00:00");
+        var prefix = $"Concerts__Demo__{index}__";
+        yield return new(prefix + "Id", id.ToString());
+        yield return new(prefix + "Name", name);
+        yield return new(prefix + "Venue", "Loopback Stadium");
+        yield return new(prefix + "StartsAt", "2030-06-01T20:00:00+00:00");
         for (var row = 0; row < rows; row++)
         {
-            yield return new($"Concerts__Demo__3__Rows__{row}", RowName(row));
+            yield return new($"{prefix}Rows__{row}", RowName(row));
         }
 
-        yield return new("Concerts__Demo__3__SeatsPerRow", SeatsPerRow.ToString());
-        yield return new("Concerts__Demo__3__Price", Price.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return new(prefix + "SeatsPerRow", SeatsPerRow.ToString());
+        yield return new(prefix + "Price", Price.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>
