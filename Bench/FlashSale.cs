@@ -131,7 +131,6 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         await mapRefresh;
         Console.WriteLine($"{Label}: every buyer done {clock.Elapsed.TotalSeconds:0.0} s after the first arrived: {Summary(outcomes)}");
         return (outcomes, startedAt);
-
     }
 
     private string Label => namePrefix == NamePrefix ? "Flash sale" : "Flash sale rehearsal";

@@ -12,23 +12,27 @@ namespace ConcertBooking.ServiceDefaults.Authentication;
 /// issuer keys are read once at start, so a key rotation restarts the service and empties this. Only successes are
 /// remembered, under the token's whole text (signature included), so a token altered in any byte is checked afresh;
 /// a refusal is never remembered. An entry is used only before the token's <c>exp</c>, never within the clock skew's
-/// grace after it (a fresh check decides that). At <paramref name="capacity"/> it first forgets expired entries, and
-/// if none has expired remembers nothing more until one does: a flood of new tokens is checked as if there were no cache.
+/// grace after it (a fresh check decides that). At <paramref name="capacity"/> it first forgets expired entries (one walk
+/// of the cache a second at most, so that new tokens at capacity do not each pay for one), and if none has expired
+/// remembers nothing more until one does: a flood of new tokens is checked as if there were no cache.
 /// </para>
 /// </summary>
 public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, int capacity) : TokenHandler
 {
+    private static readonly TimeSpan SweepSpacing = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
-    private int _sweeping;
+    private long _nextSweepTicks;
 
     /// <summary>Tokens remembered now.</summary>
     public int Count => _validated.Count;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
+        var now = time.GetUtcNow();
         if (_validated.TryGetValue(token, out var known))
         {
-            if (time.GetUtcNow() < known.ExpiresAt)
+            if (now < known.ExpiresAt)
             {
                 return known.ForThisRequest();
             }
@@ -39,22 +43,22 @@ public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, i
         var result = await inner.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } securityToken)
         {
-            Remember(token, new Validated(result, new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc))));
+            Remember(token, new Validated(result, new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc))), now);
         }
 
         return result;
     }
 
-    private void Remember(string token, Validated validated)
+    private void Remember(string token, Validated validated, DateTimeOffset now)
     {
-        if (capacity == 0 || validated.ExpiresAt <= time.GetUtcNow())
+        if (capacity == 0 || validated.ExpiresAt <= now)
         {
             return;
         }
 
         if (_validated.Count >= capacity)
         {
-            ForgetExpired();
+            ForgetExpired(now);
             if (_validated.Count >= capacity)
             {
                 return;
@@ -64,28 +68,21 @@ public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, i
         _validated.TryAdd(token, validated);
     }
 
-    /// <summary>One sweep at a time: concurrent requests at capacity skip it rather than all walk the whole cache.</summary>
-    private void ForgetExpired()
+    /// <summary>At most one walk per <see cref="SweepSpacing"/>, by whichever request claims it first.</summary>
+    private void ForgetExpired(DateTimeOffset now)
     {
-        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + SweepSpacing.Ticks, due) != due)
         {
             return;
         }
 
-        try
+        foreach (var entry in _validated)
         {
-            var now = time.GetUtcNow();
-            foreach (var entry in _validated)
+            if (entry.Value.ExpiresAt <= now)
             {
-                if (entry.Value.ExpiresAt <= now)
-                {
-                    _validated.TryRemove(entry);
-                }
+                _validated.TryRemove(entry);
             }
-        }
-        finally
-        {
-            Volatile.Write(ref _sweeping, 0);
         }
     }
 
