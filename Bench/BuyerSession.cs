@@ -27,8 +27,11 @@ internal sealed record BookingClients(HttpClient Users, HttpClient Concerts, Htt
     }
 }
 
-/// <summary>An answer to a buyer: its status code (0 when the request timed out or was refused) and its body when 2xx.</summary>
-internal sealed record Answer<T>(int Status, T? Body)
+/// <summary>
+/// An answer to a buyer: its status code (0 when the request timed out or was refused), its body when 2xx, and the
+/// problem details of a 409 when the call asked for them.
+/// </summary>
+internal sealed record Answer<T>(int Status, T? Body, ConflictAnswer? Conflict = null)
 {
     public bool TimedOut => Status == 0;
 
@@ -40,6 +43,11 @@ internal sealed record QueueTokenAnswer(Guid TokenId, string Status, int? Positi
 internal sealed record ReservationAnswer(Guid Id, string Status);
 
 internal sealed record PaymentAnswer(Guid Id, string Status);
+
+/// <summary>A refused hold's problem details: the seats ConcertService says were free a moment ago (none: sold out).</summary>
+internal sealed record ConflictAnswer(List<AvailableSeatAnswer>? AvailableSeats);
+
+internal sealed record AvailableSeatAnswer(Guid Id, string Label);
 
 /// <summary>
 /// Every HTTP call a buyer makes, and only here: signed up with a password, signed in, and from then on named by the
@@ -86,7 +94,7 @@ internal sealed class BuyerSession
 
     public Task<Answer<ReservationAnswer>> HoldAsync(Guid seatId, string entryPass, CancellationToken cancellationToken) =>
         SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Post, "/reservations", new { seatId },
-            ("X-Entry-Pass", entryPass), _accessToken, cancellationToken);
+            ("X-Entry-Pass", entryPass), _accessToken, cancellationToken, readConflict: true);
 
     public Task<Answer<PaymentAnswer>> PayAsync(Guid reservationId, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync<PaymentAnswer>(_clients.Payments, HttpMethod.Post, "/payments", new { reservationId },
@@ -97,7 +105,7 @@ internal sealed class BuyerSession
 
     private static async Task<Answer<T>> SendAsync<T>(
         HttpClient client, HttpMethod method, string path, object? body, (string Name, string Value)? header, string? accessToken,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool readConflict = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         if (accessToken is not null)
@@ -117,7 +125,8 @@ internal sealed class BuyerSession
             var content = status is >= 200 and < 300 && typeof(T) != typeof(object)
                 ? await response.Content.ReadFromJsonAsync<T>(cancellationToken)
                 : default;
-            return new Answer<T>(status, content);
+            var conflict = readConflict && status == 409 ? await response.Content.ReadFromJsonAsync<ConflictAnswer>(cancellationToken) : null;
+            return new Answer<T>(status, content, conflict);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

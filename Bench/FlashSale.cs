@@ -6,7 +6,8 @@ namespace ConcertBooking.Bench;
 
 /// <summary>
 /// The flash sale: one concert, many more signed-up buyers than seats arriving within <see cref="ArrivalWindow"/>,
-/// each going queue → entry pass → hold (another seat when one is taken) → payment → confirmation. Admission is fast
+/// each going queue → entry pass → hold (another seat when one is taken: one the refusal names as free, else one from
+/// the seat map; a refusal naming none means sold out) → payment → confirmation. Admission is fast
 /// (<see cref="FlashSaleSettings.Admission"/>), so what limits the sale is the system. The outcome is reconciled from
 /// the databases afterwards (<see cref="FlashSaleAudit"/>). Its rehearsal, on a concert and buyers of its own, comes first.
 /// </summary>
@@ -211,6 +212,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         started = Stopwatch.GetTimestamp();
         var tried = new HashSet<Guid>();
         ReservationAnswer? reservation = null;
+        Guid? suggested = null;
         while (reservation is null)
         {
             if (tried.Count >= MaxHoldAttempts)
@@ -218,7 +220,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
                 return Outcome.GaveUp;
             }
 
-            if (map.Pick(random, tried) is not { } seat)
+            if ((suggested ?? map.Pick(random, tried)) is not { } seat)
             {
                 if (map.AvailableCount == 0)
                 {
@@ -235,6 +237,19 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
             if (hold.Status == 409)
             {
                 tried.Add(seat);
+                suggested = null;
+                // A refusal that names seats free a moment ago is fresher than the map: try one of those next; one that
+                // names none says the concert is sold out.
+                if (hold.Conflict?.AvailableSeats is { } available)
+                {
+                    if (available.Count == 0)
+                    {
+                        return Outcome.SoldOut;
+                    }
+
+                    suggested = available.Select(s => (Guid?)s.Id).FirstOrDefault(id => !tried.Contains(id!.Value));
+                }
+
                 continue;
             }
 

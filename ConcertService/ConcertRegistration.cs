@@ -23,6 +23,7 @@ public static class ConcertRegistration
         builder.AddEntryPasses();
         builder.AddUserLookup();
         builder.Services.AddScoped<HoldSeat>();
+        builder.Services.AddSingleton<SeatAvailability>();
         builder.Services.AddScoped<ExpireHold>();
         builder.Services.AddScoped<SeedDemoConcert>();
         // After AddServiceDatabase: hosted services start in order, so the seeder sees a migrated schema.

@@ -18,7 +18,8 @@ namespace ConcertBooking.ConcertService.Reservations;
 /// conditional UPDATE of their count), however many passes and requests they throw at it.
 /// </summary>
 public sealed class HoldSeat(
-    ConcertDbContext db, IOutbox outbox, IUserLookup users, EntryPassCodec passes, IOptions<ReservationOptions> options, TimeProvider time)
+    ConcertDbContext db, IOutbox outbox, IUserLookup users, EntryPassCodec passes, SeatAvailability availability,
+    IOptions<ReservationOptions> options, TimeProvider time)
 {
     /// <summary>
     /// The seat, whether the replica knows the user, and whether the user's seat count exists, in one round trip: in a
@@ -35,6 +36,12 @@ public sealed class HoldSeat(
                     db.Users.Any(u => u.IsKnownAs(userId)),
                     db.UserSeatCounts.Any(c => c.UserId == userId && c.ConcertId == s.ConcertId)))
                 .FirstOrDefault())));
+
+    /// <summary>A concert's free seats, for <see cref="SeatAvailability"/> to suggest when a hold is refused as taken.</summary>
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, IAsyncEnumerable<AvailableSeat>>> AvailableSeats = new(() =>
+        EF.CompileAsyncQuery((ConcertDbContext db, Guid concertId) => db.Seats.AsNoTracking()
+            .Where(s => s.ConcertId == concertId && s.Status == SeatStatus.Available)
+            .Select(s => new AvailableSeat(s.Id, s.Label))));
 
     public async Task<HoldSeatResult> HoldAsync(Guid userId, Guid seatId, string? entryPass, CancellationToken cancellationToken)
     {
@@ -81,7 +88,7 @@ public sealed class HoldSeat(
         // the conditional UPDATE below would refuse them anyway (it matches Available seats only).
         if (seat.Status != SeatStatus.Available)
         {
-            return new HoldSeatResult.SeatTaken(seat.Label);
+            return await TakenAsync(seat, cancellationToken);
         }
 
         var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
@@ -101,7 +108,8 @@ public sealed class HoldSeat(
                 .SetProperty(s => s.HeldUntil, reservation.ExpiresAt), cancellationToken);
         if (held == 0)
         {
-            return new HoldSeatResult.SeatTaken(seat.Label);
+            await transaction.RollbackAsync(cancellationToken);
+            return await TakenAsync(seat, cancellationToken);
         }
 
         db.Reservations.Add(reservation);
@@ -129,6 +137,20 @@ public sealed class HoldSeat(
 
         await transaction.CommitAsync(cancellationToken);
         return new HoldSeatResult.Held(reservation);
+    }
+
+    private async Task<HoldSeatResult> TakenAsync(Seat seat, CancellationToken cancellationToken) =>
+        new HoldSeatResult.SeatTaken(seat.Label, await availability.SuggestAsync(seat.ConcertId, seat.Id, ReadAvailableAsync, cancellationToken));
+
+    private async Task<AvailableSeat[]> ReadAvailableAsync(Guid concertId, CancellationToken cancellationToken)
+    {
+        var seats = new List<AvailableSeat>();
+        await foreach (var seat in AvailableSeats.For(db)(db, concertId).WithCancellation(cancellationToken))
+        {
+            seats.Add(seat);
+        }
+
+        return [.. seats];
     }
 
     /// <summary>The user's count for the concert at zero, on their first hold there (a concurrent first hold may create it instead).</summary>

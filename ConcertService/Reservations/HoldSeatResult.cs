@@ -25,8 +25,11 @@ public abstract record HoldSeatResult
     /// <summary>The pass did not verify; <paramref name="Verdict"/> says why.</summary>
     public sealed record EntryPassRefused(EntryPassVerdict Verdict) : HoldSeatResult;
 
-    /// <summary>Held or sold already: another reservation won the seat.</summary>
-    public sealed record SeatTaken(string Label) : HoldSeatResult;
+    /// <summary>
+    /// Held or sold already: another reservation won the seat. <paramref name="Available"/> names seats free a moment
+    /// ago (empty when none was), or is null when <c>Reservations:SeatSuggestions</c> is 0.
+    /// </summary>
+    public sealed record SeatTaken(string Label, IReadOnlyList<AvailableSeat>? Available) : HoldSeatResult;
 
     /// <summary>The pass would stay valid longer than a hold (<paramref name="HoldTime"/>): TokenService admits for too long.</summary>
     public sealed record EntryPassOutlivesHold(TimeSpan HoldTime) : HoldSeatResult;

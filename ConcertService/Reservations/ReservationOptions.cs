@@ -33,6 +33,17 @@ public sealed class ReservationOptions
     public int MaxSeatsPerUser { get; set; } = 4;
 
     /// <summary>
+    /// How many seats that were free a moment ago a hold refused as taken names instead (<c>availableSeats</c> in its
+    /// problem details; none means none was free); 0 names none and says nothing.
+    /// </summary>
+    [Range(0, 50)]
+    public int SeatSuggestions { get; set; } = 5;
+
+    /// <summary>How old the read of a concert's free seats behind those suggestions may be: one read per this, per instance.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan SeatSuggestionsMaxAge { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How much longer than a hold an entry pass may still be valid when it is used: the clocks of TokenService and
     /// ConcertService may disagree a little. A pass that outlives a hold by more could hold one seat after another
     /// (TokenService's <c>Queue:AdmissionLifetime</c> must not exceed <see cref="HoldTime"/>).

@@ -68,7 +68,12 @@ public static class ReservationsApi
             EntryPassVerdict.WrongConcert => "The entry pass is for another concert.",
             _ => "The entry pass's signature does not match.",
         }),
-        HoldSeatResult.SeatTaken(var label) => Problem(StatusCodes.Status409Conflict, "Seat not available", $"Seat {label} is already held or sold."),
+        HoldSeatResult.SeatTaken(var label, null) => Problem(StatusCodes.Status409Conflict, "Seat not available", $"Seat {label} is already held or sold."),
+        HoldSeatResult.SeatTaken(var label, { Count: 0 } available) => Problem(StatusCodes.Status409Conflict, "Seat not available",
+            $"Seat {label} is already held or sold, and no other seat of this concert was free a moment ago; a held seat comes back if its hold expires unpaid.",
+            available),
+        HoldSeatResult.SeatTaken(var label, var available) => Problem(StatusCodes.Status409Conflict, "Seat not available",
+            $"Seat {label} is already held or sold; availableSeats names seats that were free a moment ago.", available),
         HoldSeatResult.EntryPassOutlivesHold(var holdTime) => Problem(StatusCodes.Status403Forbidden, "Entry pass outlives a hold",
             $"The entry pass stays valid for longer than a hold ({holdTime}); TokenService's Queue:AdmissionLifetime must not exceed ConcertService's Reservations:HoldTime."),
         HoldSeatResult.PassAlreadyHolding => Problem(StatusCodes.Status409Conflict, "Entry pass already holds a seat",
@@ -80,4 +85,8 @@ public static class ReservationsApi
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, IReadOnlyList<AvailableSeat> availableSeats) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail,
+            extensions: new Dictionary<string, object?> { ["availableSeats"] = availableSeats });
 }

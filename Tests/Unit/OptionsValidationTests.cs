@@ -49,9 +49,12 @@ public sealed class OptionsValidationTests
     public void PaymentService_does_not_start_with_a_payment_setting_out_of_range(string key, string value) =>
         AssertStartupRefused<PaymentDbContext>("payment", key, value);
 
-    [Test]
-    public void ConcertService_does_not_start_with_a_negative_expiry_grace() =>
-        AssertStartupRefused<ConcertDbContext>("concert", "Reservations:ExpiryGrace", "-00:00:01");
+    [TestCase("Reservations:ExpiryGrace", "-00:00:01")]
+    [TestCase("Reservations:SeatSuggestions", "-1")]
+    [TestCase("Reservations:SeatSuggestions", "51")]
+    [TestCase("Reservations:SeatSuggestionsMaxAge", "00:01:00")]
+    public void ConcertService_does_not_start_with_a_reservation_setting_out_of_range(string key, string value) =>
+        AssertStartupRefused<ConcertDbContext>("concert", key, value);
 
     [TestCase("Queue:AdmissionLifetime", "-00:00:01")]
     [TestCase("Queue:WaitingTokenLifetime", "00:00:00")]
