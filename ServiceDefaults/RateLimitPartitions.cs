@@ -67,6 +67,24 @@ public static class RateLimitPartitions
             ? Window($"{policy}|address|{AddressOf(context)}", options.For(policy).PermitsPerAddress, options.For(policy).Window)
             : RateLimitPartition.GetNoLimiter(string.Empty);
 
+    /// <summary>
+    /// The one bound all of an instance's actions share (<see cref="HttpLimitsOptions.MaxConcurrentActions"/>), with a
+    /// queue, oldest first; none for an endpoint that is not an action. On even with the rate limits turned off: it
+    /// protects the service's database connections, not from a client.
+    /// </summary>
+    public static RateLimitPartition<string> InFlight(HttpContext context, HttpLimitsOptions options) =>
+        PolicyOf(context) is not null
+            ? RateLimitPartition.GetConcurrencyLimiter(ActionsInFlight, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = options.MaxConcurrentActions,
+                QueueLimit = options.MaxQueuedActions,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            : RateLimitPartition.GetNoLimiter(string.Empty);
+
+    /// <summary>The partition of <see cref="InFlight"/>: one for every action of the instance.</summary>
+    public const string ActionsInFlight = "actions in flight";
+
     // No queue: a client over its limit is told to come back (429 and Retry-After), not held on a server thread.
     private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

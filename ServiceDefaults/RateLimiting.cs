@@ -21,12 +21,14 @@ public static class RateLimiting
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
         services.AddValidatedOptions<ForwardedHeadersSettings, ForwardedHeadersSettingsValidator>(ForwardedHeadersSettings.SectionName);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>>((limiter, limits, http) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimitRejection.WriteAsync;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(
-                context => RateLimitPartitions.PerAddress(context, limits.Value));
+            // The window first: a request it refuses never waits for a turn. The turn is held until the response is done.
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.PerAddress(context, limits.Value)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, http.Value)));
             foreach (var policy in RateLimitPolicies.All)
             {
                 limiter.AddPolicy(policy, context => RateLimitPartitions.PerUser(context, policy, limits.Value));

@@ -24,6 +24,8 @@ public sealed class OptionsValidationTests
     [TestCase("Database:MaxAutoPrepare", "-1")]
     [TestCase("Http:MaxRequestBodyBytes", "0")]
     [TestCase("Http:MaxJsonDepth", "1000")]
+    [TestCase("Http:MaxConcurrentActions", "0")]
+    [TestCase("Http:MaxQueuedActions", "-1")]
     [TestCase("RateLimits:SignUp:PermitsPerAddress", "0")]
     [TestCase("RateLimits:Payment:PermitsPerUser", "-1")]
     [TestCase("RateLimits:QueueEntry:Window", "00:00:00")]

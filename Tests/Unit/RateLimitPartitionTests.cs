@@ -11,7 +11,8 @@ namespace ConcertBooking.Tests.Unit;
 /// <summary>
 /// Who a request counts against: the per-user window is keyed by the token's <c>sub</c> (whatever address the user
 /// comes from), the per-address window by the client address (an IPv6 client by its /64), and neither applies to an
-/// endpoint without a rate-limit policy or with the limits turned off.
+/// endpoint without a rate-limit policy or with the limits turned off; and an instance's actions share one bound on how
+/// many run at once.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Unit)]
@@ -74,6 +75,34 @@ public sealed class RateLimitPartitionTests
         Assert.That(RateLimitPartitions.PerAddress(Request(null, "192.0.2.1"), Options).PartitionKey, Is.Empty, "no policy");
         Assert.That(RateLimitPartitions.PerAddress(Request(null, "192.0.2.1", "some-other-policy"), Options).PartitionKey, Is.Empty);
         Assert.That(RateLimitPartitions.PerAddress(limited, new RateLimitOptions { Enabled = false }).PartitionKey, Is.Empty, "turned off");
+    }
+
+    [Test]
+    public async Task An_instance_s_actions_share_a_bound_and_wait_their_turn_oldest_first_while_other_requests_do_not()
+    {
+        var http = new HttpLimitsOptions { MaxConcurrentActions = 2, MaxQueuedActions = 2 };
+        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, http));
+        HttpContext Action(int i) => Request(Guid.NewGuid().ToString(), $"192.0.2.{i}", i % 2 == 0 ? RateLimitPolicies.Reservation : RateLimitPolicies.Payment);
+
+        using var first = await limiter.AcquireAsync(Action(1));
+        using var second = await limiter.AcquireAsync(Action(2));
+        var third = limiter.AcquireAsync(Action(3)).AsTask();
+        var fourth = limiter.AcquireAsync(Action(4)).AsTask();
+        using var fifth = await limiter.AcquireAsync(Action(5));
+
+        Assert.That(first.IsAcquired && second.IsAcquired, Is.True, "two actions, of any users, addresses and kinds, run at once");
+        Assert.That(third.IsCompleted || fourth.IsCompleted, Is.False, "the next two wait for a turn");
+        Assert.That(fifth.IsAcquired, Is.False, "beyond the queue, refused at once");
+        Assert.That(fifth.TryGetMetadata(MetadataName.RetryAfter, out _), Is.False, "no window to wait for: the answer says 1 second");
+        Assert.That(limiter.AttemptAcquire(Request(null, "192.0.2.9")).IsAcquired, Is.True, "a request that is not an action is not bound");
+
+        first.Dispose();
+        using var thirdLease = await third.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(thirdLease.IsAcquired, Is.True, "a finished action hands its turn to the oldest waiting");
+        Assert.That(fourth.IsCompleted, Is.False);
+        second.Dispose();
+        using var fourthLease = await fourth.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(fourthLease.IsAcquired, Is.True);
     }
 
     [Test]
