@@ -55,17 +55,11 @@ public static class RateLimitPartitions
             ? policy
             : null;
 
-    /// <summary>The window of the request's user under <paramref name="policy"/>; none for an anonymous request (its address has one).</summary>
-    public static RateLimitPartition<string> PerUser(HttpContext context, string policy, RateLimitOptions options) =>
-        options.Enabled && UserOf(context.User) is { } user
-            ? Window($"{policy}|user|{user}", options.For(policy).PermitsPerUser, options.For(policy).Window)
-            : RateLimitPartition.GetNoLimiter(string.Empty);
+    /// <summary>The key of the request's client address's window under <paramref name="policy"/>.</summary>
+    public static string AddressKey(string policy, HttpContext context) => $"{policy}|address|{AddressOf(context)}";
 
-    /// <summary>The window of the request's client address under its endpoint's policy; none for an endpoint without one.</summary>
-    public static RateLimitPartition<string> PerAddress(HttpContext context, RateLimitOptions options) =>
-        options.Enabled && PolicyOf(context) is { } policy
-            ? Window($"{policy}|address|{AddressOf(context)}", options.For(policy).PermitsPerAddress, options.For(policy).Window)
-            : RateLimitPartition.GetNoLimiter(string.Empty);
+    /// <summary>The key of a signed-in user's window under <paramref name="policy"/>.</summary>
+    public static string UserKey(string policy, string user) => $"{policy}|user|{user}";
 
     /// <summary>
     /// The one bound all of an instance's actions share (<see cref="HttpLimitsOptions.MaxConcurrentActions"/>), with a
@@ -84,16 +78,6 @@ public static class RateLimitPartitions
 
     /// <summary>The partition of <see cref="InFlight"/>: one for every action of the instance.</summary>
     public const string ActionsInFlight = "actions in flight";
-
-    // No queue: a client over its limit is told to come back (429 and Retry-After), not held on a server thread.
-    private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
 
     private static IPAddress Prefix64(IPAddress address)
     {

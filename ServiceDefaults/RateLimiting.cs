@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.ServiceDefaults;
 
 /// <summary>
-/// ASP.NET Core's rate limiter on the actions named in <see cref="RateLimitPolicies"/>: each endpoint's named policy
-/// is its per-user window, and the global limiter adds the per-address window of the same policy, so both apply.
+/// ASP.NET Core's rate-limiting middleware on the actions named in <see cref="RateLimitPolicies"/>: an endpoint's named
+/// policy marks it; the global limiter counts the policy's per-address and per-user windows (<see cref="RequestWindows"/>)
+/// and then gives the request one of the instance's turns (<see cref="RateLimitPartitions.InFlight"/>).
 /// </summary>
 public static class RateLimiting
 {
@@ -21,17 +23,20 @@ public static class RateLimiting
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
         services.AddValidatedOptions<ForwardedHeadersSettings, ForwardedHeadersSettingsValidator>(ForwardedHeadersSettings.SectionName);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>>((limiter, limits, http) =>
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FixedWindows>();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>, FixedWindows>((limiter, limits, http, windows) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimitRejection.WriteAsync;
-            // The window first: a request it refuses never waits for a turn. The turn is held until the response is done.
+            // The windows first: a request they refuse never waits for a turn. The turn is held until the response is done.
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.PerAddress(context, limits.Value)),
+                new RequestWindows(limits, windows),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, http.Value)));
+            // The named policies only mark the endpoints (RequireRateLimiting): their windows are counted above.
             foreach (var policy in RateLimitPolicies.All)
             {
-                limiter.AddPolicy(policy, context => RateLimitPartitions.PerUser(context, policy, limits.Value));
+                limiter.AddPolicy(policy, _ => RateLimitPartition.GetNoLimiter(string.Empty));
             }
         });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((forwarded, settings) =>

@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using ConcertBooking.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConcertBooking.Tests.Unit;
 
@@ -23,21 +24,87 @@ public sealed class RateLimitPartitionTests
         Reservation = new RateLimitRule { PermitsPerAddress = 100, PermitsPerUser = 2, Window = TimeSpan.FromMinutes(1) },
     };
 
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+
+    private RequestWindows Windows(RateLimitOptions? options = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(options ?? Options), new FixedWindows(_time));
+
     [Test]
     public void A_user_over_the_per_user_limit_is_refused_from_any_address_and_another_user_is_not()
     {
-        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(
-            context => RateLimitPartitions.PerUser(context, RateLimitPolicies.Reservation, Options));
+        using var limiter = Windows();
         var alice = Guid.NewGuid().ToString();
 
-        Assert.That(limiter.AttemptAcquire(Request(alice, "192.0.2.1")).IsAcquired, Is.True);
-        Assert.That(limiter.AttemptAcquire(Request(alice, "192.0.2.2")).IsAcquired, Is.True);
-        using var refused = limiter.AttemptAcquire(Request(alice, "198.51.100.7"));
+        Assert.That(limiter.AttemptAcquire(Request(alice, "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired, Is.True);
+        Assert.That(limiter.AttemptAcquire(Request(alice, "192.0.2.2", RateLimitPolicies.Reservation)).IsAcquired, Is.True);
+        using var refused = limiter.AttemptAcquire(Request(alice, "198.51.100.7", RateLimitPolicies.Reservation));
 
         Assert.That(refused.IsAcquired, Is.False, "the third reservation of the same sub, from a third address");
         Assert.That(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero, Is.True,
             "a refusal says when to retry");
-        Assert.That(limiter.AttemptAcquire(Request(Guid.NewGuid().ToString(), "192.0.2.1")).IsAcquired, Is.True, "another user");
+        Assert.That(limiter.AttemptAcquire(Request(Guid.NewGuid().ToString(), "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired, Is.True,
+            "another user");
+        Assert.That(limiter.AttemptAcquire(Request(alice, "192.0.2.1", RateLimitPolicies.Payment)).IsAcquired, Is.True,
+            "the same user's window of another action");
+    }
+
+    [Test]
+    public void A_window_gives_its_permits_again_only_when_it_has_ended_and_says_how_long_until_then()
+    {
+        using var limiter = Windows();
+        var alice = Guid.NewGuid().ToString();
+        HttpContext Reserve() => Request(alice, "192.0.2.1", RateLimitPolicies.Reservation);
+        limiter.AttemptAcquire(Reserve());
+        _time.Advance(TimeSpan.FromSeconds(20));
+        limiter.AttemptAcquire(Reserve());
+
+        _time.Advance(TimeSpan.FromSeconds(39));
+        using var refused = limiter.AttemptAcquire(Reserve());
+        Assert.That(refused.IsAcquired, Is.False);
+        Assert.That(refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : default, Is.EqualTo(TimeSpan.FromSeconds(1)),
+            "the window began with the first request, 59 s ago");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(limiter.AttemptAcquire(Reserve()).IsAcquired, Is.True, "a new window");
+        Assert.That(limiter.AttemptAcquire(Reserve()).IsAcquired, Is.True);
+        Assert.That(limiter.AttemptAcquire(Reserve()).IsAcquired, Is.False);
+    }
+
+    [Test]
+    public void Ended_windows_are_forgotten_by_a_sweep_and_running_ones_kept()
+    {
+        var windows = new FixedWindows(_time);
+        for (var i = 0; i < 100; i++)
+        {
+            windows.Acquire($"short|{i}", 1, TimeSpan.FromSeconds(1));
+        }
+
+        windows.Acquire("long", 1, TimeSpan.FromMinutes(5));
+        Assert.That(windows.Count, Is.EqualTo(101));
+
+        _time.Advance(FixedWindows.SweepInterval);
+        windows.Acquire("another", 1, TimeSpan.FromMinutes(5));
+
+        Assert.That(windows.Count, Is.EqualTo(2), "the long window and the new one");
+        Assert.That(windows.Acquire("long", 1, TimeSpan.FromMinutes(5)).IsAcquired, Is.False, "still counting its one permit");
+        Assert.That(windows.Acquire("short|7", 1, TimeSpan.FromSeconds(1)).IsAcquired, Is.True);
+    }
+
+    [Test]
+    public void Requests_racing_for_one_window_get_exactly_its_permits()
+    {
+        var windows = new FixedWindows(TimeProvider.System);
+
+        var granted = 0;
+        Parallel.For(0, 10_000, _ =>
+        {
+            if (windows.Acquire("race", 100, TimeSpan.FromHours(1)).IsAcquired)
+            {
+                Interlocked.Increment(ref granted);
+            }
+        });
+
+        Assert.That(granted, Is.EqualTo(100));
     }
 
     [Test]
@@ -53,9 +120,8 @@ public sealed class RateLimitPartitionTests
     [Test]
     public void An_anonymous_request_has_no_per_user_window()
     {
-        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(
-            context => RateLimitPartitions.PerUser(context, RateLimitPolicies.Reservation, Options));
-        Assert.That(Enumerable.Range(0, 10).All(_ => limiter.AttemptAcquire(Request(null, "192.0.2.1")).IsAcquired), Is.True);
+        using var limiter = Windows();
+        Assert.That(Enumerable.Range(0, 10).All(_ => limiter.AttemptAcquire(Request(null, "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired), Is.True);
     }
 
     [TestCase("192.0.2.1", "192.0.2.1")]
@@ -70,11 +136,18 @@ public sealed class RateLimitPartitionTests
     [Test]
     public void The_per_address_window_applies_to_rate_limited_endpoints_only_and_not_when_turned_off()
     {
-        var limited = Request(null, "192.0.2.1", RateLimitPolicies.Reservation);
-        Assert.That(RateLimitPartitions.PerAddress(limited, Options).PartitionKey, Is.EqualTo("reservation|address|192.0.2.1"));
-        Assert.That(RateLimitPartitions.PerAddress(Request(null, "192.0.2.1"), Options).PartitionKey, Is.Empty, "no policy");
-        Assert.That(RateLimitPartitions.PerAddress(Request(null, "192.0.2.1", "some-other-policy"), Options).PartitionKey, Is.Empty);
-        Assert.That(RateLimitPartitions.PerAddress(limited, new RateLimitOptions { Enabled = false }).PartitionKey, Is.Empty, "turned off");
+        var tight = new RateLimitOptions { Reservation = new RateLimitRule { PermitsPerAddress = 1, PermitsPerUser = 100, Window = TimeSpan.FromMinutes(1) } };
+        using var limiter = Windows(tight);
+        using var off = Windows(new RateLimitOptions { Enabled = false, Reservation = tight.Reservation });
+
+        Assert.That(RateLimitPartitions.AddressKey(RateLimitPolicies.Reservation, Request(null, "192.0.2.1")), Is.EqualTo("reservation|address|192.0.2.1"));
+        Assert.That(limiter.AttemptAcquire(Request(Guid.NewGuid().ToString(), "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired, Is.True);
+        Assert.That(limiter.AttemptAcquire(Request(Guid.NewGuid().ToString(), "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired, Is.False,
+            "a second user from the same address");
+        Assert.That(Enumerable.Range(0, 5).All(_ => limiter.AttemptAcquire(Request(null, "192.0.2.1")).IsAcquired), Is.True, "no policy");
+        Assert.That(Enumerable.Range(0, 5).All(_ => limiter.AttemptAcquire(Request(null, "192.0.2.1", "some-other-policy")).IsAcquired), Is.True);
+        Assert.That(Enumerable.Range(0, 5).All(_ => off.AttemptAcquire(Request(null, "192.0.2.1", RateLimitPolicies.Reservation)).IsAcquired), Is.True,
+            "turned off");
     }
 
     [Test]
