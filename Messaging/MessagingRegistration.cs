@@ -91,12 +91,22 @@ public static class MessagingRegistration
         services.AddScoped<IOutbox, EfOutbox<TDbContext>>();
     }
 
-    /// <summary>Bounds the consumers' transactions below the connection pool, before the bus and any transport consumer start.</summary>
+    /// <summary>
+    /// Bounds the consumers' transactions below the connection pool, before the bus and any transport consumer start. The
+    /// pool is read from the context's own connection string, and its split (<see cref="ConnectionPool"/>) is shared with
+    /// whoever else bounds its holders (the HTTP actions).
+    /// </summary>
     private static void AddConsumerConcurrencyLimit<TDbContext>(this IServiceCollection services)
         where TDbContext : DbContext
     {
         services.TryAddSingleton<ConsumerConcurrency>();
-        services.AddHostedService<ConsumerConcurrencyLimit<TDbContext>>();
+        services.TryAddSingleton(provider =>
+        {
+            using var scope = provider.CreateScope();
+            var connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString();
+            return new ConnectionPool(connectionString is null ? null : provider.GetRequiredService<IDatabaseDialect>().ConnectionPoolSize(connectionString));
+        });
+        services.AddHostedService<ConsumerConcurrencyLimit>();
     }
 
     /// <summary>Every health check's status as a gauge, sampled in the background so that a scrape never runs a check.</summary>

@@ -15,7 +15,8 @@ public sealed class FixedWindows(TimeProvider time)
     /// <summary>How often ended windows are forgotten at most; a forgotten window and an ended one count the same.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
-    private static readonly RateLimitLease Granted = new WindowLease(true, null);
+    /// <summary>A permit: what a window grants, and what a request no window counts is given.</summary>
+    public static readonly RateLimitLease Granted = new WindowLease(true, null);
 
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private long _nextSweep = time.GetTimestamp();

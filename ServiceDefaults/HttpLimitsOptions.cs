@@ -22,11 +22,11 @@ public sealed class HttpLimitsOptions
     /// How many of the crowd's actions (the rate-limited endpoints: sign-up, sign-in, queue entry, hold, payment) one
     /// instance runs at once; the rest wait their turn in memory, oldest first. Each holds a database connection, and
     /// without a bound a crowd takes the whole pool, so the relay and the consumers, which finish what the crowd
-    /// started, queue behind it (consumers take at most half the pool; the default leaves two connections of a
-    /// 20-connection pool for the relay and housekeeping).
+    /// started, queue behind it. Unset, the actions' share of the pool (<see cref="Configuration.ConnectionPool"/>:
+    /// half of it less two connections, 8 of a 20-connection pool); set, it must be below the pool size.
     /// </summary>
     [Range(1, 10_000)]
-    public int MaxConcurrentActions { get; set; } = 8;
+    public int? MaxConcurrentActions { get; set; }
 
     /// <summary>How many actions may wait for one of those turns; beyond it a request is refused with 429 and <c>Retry-After</c>.</summary>
     [Range(0, 1_000_000)]

@@ -62,16 +62,16 @@ public static class RateLimitPartitions
     public static string UserKey(string policy, string user) => $"{policy}|user|{user}";
 
     /// <summary>
-    /// The one bound all of an instance's actions share (<see cref="HttpLimitsOptions.MaxConcurrentActions"/>), with a
-    /// queue, oldest first; none for an endpoint that is not an action. On even with the rate limits turned off: it
-    /// protects the service's database connections, not from a client.
+    /// The one bound all of an instance's actions share (<paramref name="turns"/> at once), with a queue of at most
+    /// <paramref name="queued"/>, oldest first; none for an endpoint that is not an action. On even with the rate limits
+    /// turned off: it protects the service's database connections, not from a client.
     /// </summary>
-    public static RateLimitPartition<string> InFlight(HttpContext context, HttpLimitsOptions options) =>
+    public static RateLimitPartition<string> InFlight(HttpContext context, int turns, int queued) =>
         PolicyOf(context) is not null
             ? RateLimitPartition.GetConcurrencyLimiter(ActionsInFlight, _ => new ConcurrencyLimiterOptions
             {
-                PermitLimit = options.MaxConcurrentActions,
-                QueueLimit = options.MaxQueuedActions,
+                PermitLimit = turns,
+                QueueLimit = queued,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             })
             : RateLimitPartition.GetNoLimiter(string.Empty);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.ServiceDefaults;
@@ -16,7 +17,7 @@ namespace ConcertBooking.ServiceDefaults;
 /// policy marks it; the global limiter counts the policy's per-address and per-user windows (<see cref="RequestWindows"/>)
 /// and then gives the request one of the instance's turns (<see cref="RateLimitPartitions.InFlight"/>).
 /// </summary>
-public static class RateLimiting
+public static partial class RateLimiting
 {
     public static IServiceCollection AddServiceRateLimits(this IServiceCollection services)
     {
@@ -25,14 +26,16 @@ public static class RateLimiting
         services.AddRateLimiter(_ => { });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FixedWindows>();
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>, FixedWindows>((limiter, limits, http, windows) =>
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpLimitsOptions>, HttpLimitsPoolValidator>());
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>, FixedWindows, IServiceProvider>((limiter, limits, http, windows, provider) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimitRejection.WriteAsync;
+            var turns = ActionTurns(http.Value, provider);
             // The windows first: a request they refuse never waits for a turn. The turn is held until the response is done.
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 new RequestWindows(limits, windows),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, http.Value)));
+                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, turns, http.Value.MaxQueuedActions)));
             // The named policies only mark the endpoints (RequireRateLimiting): their windows are counted above.
             foreach (var policy in RateLimitPolicies.All)
             {
@@ -59,6 +62,18 @@ public static class RateLimiting
         });
         return services;
     }
+
+    /// <summary>The configured turns, else the actions' share of the service's database connection pool.</summary>
+    private static int ActionTurns(HttpLimitsOptions http, IServiceProvider provider)
+    {
+        var pool = provider.GetService<ConnectionPool>() ?? new ConnectionPool(null);
+        var turns = http.MaxConcurrentActions ?? pool.ActionsShare;
+        LogTurns(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting)), turns, pool.Size);
+        return turns;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP actions run at most {Turns} at once (database connection pool: {Pool})")]
+    private static partial void LogTurns(ILogger logger, int turns, int? pool);
 
     /// <summary>
     /// The client address from a trusted proxy's headers, first of all. Only with proxies configured: the middleware

@@ -11,8 +11,6 @@ namespace ConcertBooking.ServiceDefaults;
 /// </summary>
 public sealed class RequestWindows(IOptions<RateLimitOptions> options, FixedWindows windows) : PartitionedRateLimiter<HttpContext>
 {
-    private static readonly RateLimitLease NotLimited = new NoLimitLease();
-
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
@@ -20,7 +18,7 @@ public sealed class RequestWindows(IOptions<RateLimitOptions> options, FixedWind
         var limits = options.Value;
         if (!limits.Enabled || RateLimitPartitions.PolicyOf(resource) is not { } policy)
         {
-            return NotLimited;
+            return FixedWindows.Granted;
         }
 
         var rule = limits.For(policy);
@@ -35,17 +33,4 @@ public sealed class RequestWindows(IOptions<RateLimitOptions> options, FixedWind
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
         new(AttemptAcquireCore(resource, permitCount));
-
-    private sealed class NoLimitLease : RateLimitLease
-    {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-    }
 }

@@ -3,7 +3,7 @@ namespace ConcertBooking.Messaging.Inbox;
 /// <summary>
 /// How many consumers of this process run their transaction at once, across every receive endpoint and a transport's
 /// mediator: each holds a pooled database connection until it commits, so together they must stay below the pool, or
-/// they wait for each other until the pool's timeout fails them. Set once at start by <see cref="ConsumerConcurrencyLimit{TDbContext}"/>;
+/// they wait for each other until the pool's timeout fails them. Set once at start by <see cref="ConsumerConcurrencyLimit"/>;
 /// unbounded until then (a test harness without it).
 /// </summary>
 public sealed class ConsumerConcurrency : IDisposable

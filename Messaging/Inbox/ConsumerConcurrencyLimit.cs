@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using ConcertBooking.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,29 +9,24 @@ namespace ConcertBooking.Messaging.Inbox;
 /// <summary>
 /// At start, before the bus and any transport consumer: bounds <see cref="ConsumerConcurrency"/> below the database
 /// connection pool of the service's connection string. <c>Messaging:Consumers:MaxConcurrentHandlers</c> when set (a
-/// value the pool cannot serve stops the service, naming both settings), else half the pool, which leaves the other half
-/// to HTTP requests, the relay and housekeeping.
+/// value the pool cannot serve stops the service, naming both settings), else the consumers' share of the pool
+/// (<see cref="ConnectionPool"/>: half; the other half goes to HTTP actions, the relay and housekeeping).
 /// </summary>
-internal sealed partial class ConsumerConcurrencyLimit<TDbContext>(
-    IServiceScopeFactory scopeFactory,
-    IDatabaseDialect dialect,
+internal sealed partial class ConsumerConcurrencyLimit(
+    IServiceProvider services,
     ConsumerConcurrency concurrency,
     IOptions<MessagingOptions> options,
-    ILogger<ConsumerConcurrencyLimit<TDbContext>> logger) : IHostedService
-    where TDbContext : DbContext
+    ILogger<ConsumerConcurrencyLimit> logger) : IHostedService
 {
     public const string Setting = MessagingOptions.SectionName + ":Consumers:" + nameof(ConsumerOptions.MaxConcurrentHandlers);
 
-    /// <summary>Without pooling every handler opens a connection of its own; the bound then only spares the server.</summary>
-    private const int DefaultWithoutPool = 100;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString();
-        var pool = connectionString is null ? null : dialect.ConnectionPoolSize(connectionString);
+        // Read here, not injected: the host builds its hosted services before it validates options, and reading the
+        // pool builds the database context from options that may be invalid.
+        var pool = services.GetRequiredService<ConnectionPool>();
         var configured = options.Value.Consumers.MaxConcurrentHandlers;
-        if (configured is { } limit && pool is { } size && limit >= size)
+        if (configured is { } limit && !pool.LeavesRoomFor(limit) && pool.Size is { } size)
         {
             throw new OptionsValidationException(Setting, typeof(ConsumerOptions),
             [
@@ -41,9 +36,10 @@ internal sealed partial class ConsumerConcurrencyLimit<TDbContext>(
             ]);
         }
 
-        var bound = configured ?? Math.Max(1, (pool ?? DefaultWithoutPool) / 2);
+        var bound = configured ?? pool.ConsumersShare;
         concurrency.Bound(bound);
-        LogBound(logger, bound, pool);
+        LogBound(logger, bound, pool.Size);
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -153,8 +153,7 @@ public sealed class RateLimitPartitionTests
     [Test]
     public async Task An_instance_s_actions_share_a_bound_and_wait_their_turn_oldest_first_while_other_requests_do_not()
     {
-        var http = new HttpLimitsOptions { MaxConcurrentActions = 2, MaxQueuedActions = 2 };
-        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, http));
+        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartitions.InFlight(context, turns: 2, queued: 2));
         HttpContext Action(int i) => Request(Guid.NewGuid().ToString(), $"192.0.2.{i}", i % 2 == 0 ? RateLimitPolicies.Reservation : RateLimitPolicies.Payment);
 
         using var first = await limiter.AcquireAsync(Action(1));
