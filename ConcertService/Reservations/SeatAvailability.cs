@@ -40,7 +40,8 @@ public sealed class SeatAvailability(IOptions<ReservationOptions> options, TimeP
         {
             picked.AddRange(seats.Where(s => s.Id != refused));
             Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(picked));
-            return picked;
+            // The refused seat is usually not among the free ones read (it was just taken): one more may be left than asked for.
+            return picked[..Math.Min(count, picked.Count)];
         }
 
         // Far more seats than picks: random indexes, skipping repeats and the refused seat, find them in a few tries.

@@ -104,6 +104,18 @@ public sealed class SeatAvailabilityTests
     }
 
     [Test]
+    public async Task A_refusal_never_suggests_more_seats_than_asked_for()
+    {
+        var availability = Availability();
+        _free.RemoveRange(6, _free.Count - 6);
+
+        // The refused seat was just taken, so it is not among the free seats read: six free, five asked for, five given.
+        var suggested = await availability.SuggestAsync(Concert, Guid.NewGuid(), ReadAsync, CancellationToken.None);
+
+        Assert.That(suggested, Has.Count.EqualTo(5).And.Unique);
+    }
+
+    [Test]
     public async Task Each_concert_is_read_on_its_own()
     {
         var availability = Availability();
