@@ -79,6 +79,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         var ledger = await audit.LedgerAsync(sessions.Count * FlashSaleSettings.TopUp, cancellationToken);
         var timeline = await audit.TimelineAsync(startedAt, cancellationToken);
         var fairness = await audit.FairnessAsync(arrivalOrder, cancellationToken);
+        var confirmedAfterPayment = await audit.ConfirmedAfterPaymentAsync(cancellationToken);
         var lastConfirmation = timeline.Count == 0 ? 0 : timeline[^1].Second;
         double? soldOut = ledger.ReservationsConfirmed >= ledger.Seats ? Math.Round(lastConfirmation, 2) : null;
         var phase = new FlashSalePhase(
@@ -87,12 +88,13 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
                 _requests, _serverErrors, _timeOuts, new Dictionary<string, int>(_failures)),
             ledger, soldOut, Math.Round(ledger.ReservationsConfirmed / Math.Max(lastConfirmation, 0.001), 1),
             new FlashSaleSteps(_queueEntry.Milliseconds(), _admissionWait.Milliseconds(), _holdRequest.Milliseconds(), _seatFound.Milliseconds(),
-                _payment.Milliseconds(), _confirmation.Milliseconds()),
+                _payment.Milliseconds(), _confirmation.Milliseconds(), confirmedAfterPayment),
             fairness, FlashSaleAudit.Thin(timeline));
         Console.WriteLine($"Flash sale: {ledger.ReservationsConfirmed}/{ledger.Seats} confirmed, {ledger.SeatsOversold} oversold, {ledger.DoubleCharges} double charges, " +
             $"money {(ledger.MoneyReconciled ? "reconciled" : "NOT reconciled")} (in {ledger.MoneyIn}, payments {ledger.PaymentsTotal}, confirmed seats {ledger.ConfirmedSeatsValue}), " +
             $"sold out {(soldOut is { } s ? $"after {s:0.0} s" : "never")}, {phase.ConfirmedPerSecond:0} confirmed/s, " +
             $"{phase.Buyers.ServerErrors} 5xx, {phase.Buyers.TimeOuts} time-outs, {phase.Buyers.Failed} buyers failed; hold p99 {phase.Steps.HoldRequest.P99:0.0} ms; " +
+            $"confirmed after payment p50 {confirmedAfterPayment.P50:0} ms, p99 {confirmedAfterPayment.P99:0} ms (databases); " +
             $"admission inversions {fairness.InvertedShare:P2} (tau {fairness.KendallTau:0.000})");
         return phase;
 

@@ -45,6 +45,32 @@ internal sealed class FlashSaleAudit(BenchSystem system, Guid concertId)
         return new FlashSaleLedger(seats, sold, confirmed, oversold, doubleCharges, completed, refunded, toppedUp, left, toppedUp - left, paidTotal, confirmedValue);
     }
 
+    /// <summary>
+    /// From each payment's commit in PaymentService to its reservation's confirmation in ConcertService (ms), by the
+    /// databases' clocks (one machine): the pipeline's share of a buyer's confirmation step, without the polls' waits.
+    /// </summary>
+    public async Task<Percentiles> ConfirmedAfterPaymentAsync(CancellationToken cancellationToken)
+    {
+        var paidAt = (await system.QueryAsync("payment", $"""
+            SELECT p."ReservationId", extract(epoch FROM p."CreatedAt")
+            FROM payment."Payments" p JOIN payment."PayableReservations" r ON r."ReservationId" = p."ReservationId" AND r."ConcertId" = '{concertId}'
+            WHERE p."Status" = 'Completed'
+            """, row => (Reservation: row.GetGuid(0), At: (double)row.GetDecimal(1)), cancellationToken)).ToDictionary(p => p.Reservation, p => p.At);
+        var confirmedAt = await system.QueryAsync("concert", $"""
+            SELECT "Id", extract(epoch FROM "ClosedAt") FROM concert."Reservations" WHERE "ConcertId" = '{concertId}' AND "Status" = 'Confirmed'
+            """, row => (Reservation: row.GetGuid(0), At: (double)row.GetDecimal(1)), cancellationToken);
+        var lag = new StepRecorder();
+        foreach (var (reservation, at) in confirmedAt)
+        {
+            if (paidAt.TryGetValue(reservation, out var paid))
+            {
+                lag.Record(TimeSpan.FromSeconds(at - paid));
+            }
+        }
+
+        return lag.Milliseconds();
+    }
+
     /// <summary>Each hold and each confirmation of the sale, cumulative, in seconds since the first buyer arrived.</summary>
     public async Task<List<SalePoint>> TimelineAsync(DateTimeOffset startedAt, CancellationToken cancellationToken)
     {

@@ -4,10 +4,13 @@ namespace ConcertBooking.Bench;
 /// Each buyer's step, as the buyer saw it (ms): queue entry (the POST), admission wait (from the queue's answer until
 /// a poll saw the pass), hold request (each POST /reservations, taken seats too), seat found (first hold attempt to
 /// the 201, retries on taken seats included), payment (from the hold to the 201, waits for PaymentService to learn
-/// the reservation included), confirmation (from the payment's 201 until a poll saw Confirmed).
+/// the reservation included), confirmation (from the payment's 201 until a poll saw Confirmed); and, from the
+/// databases, confirmed after payment (the payment's commit to the reservation's confirmation: the pipeline's share of
+/// the confirmation step, without the polls' waits for a connection and for their turn).
 /// </summary>
 internal sealed record FlashSaleSteps(
-    Percentiles QueueEntry, Percentiles AdmissionWait, Percentiles HoldRequest, Percentiles SeatFound, Percentiles Payment, Percentiles Confirmation);
+    Percentiles QueueEntry, Percentiles AdmissionWait, Percentiles HoldRequest, Percentiles SeatFound, Percentiles Payment, Percentiles Confirmation,
+    Percentiles ConfirmedAfterPayment);
 
 /// <summary>How each buyer ended, and every 5xx or time-out any request got on the way.</summary>
 internal sealed record FlashSaleBuyers(

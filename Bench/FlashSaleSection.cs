@@ -44,6 +44,7 @@ internal static class FlashSaleSection
             {Step("seat found (first hold attempt → 201, retries included)", sale.Steps.SeatFound)}
             {Step("payment (hold → 201, 404s while PaymentService has not learnt of the reservation retried from 50 ms)", sale.Steps.Payment)}
             {Step("confirmation (payment → Confirmed seen; polls from 100 ms, ×1.5 up to 2 s)", sale.Steps.Confirmation)}
+            {Step("confirmed after payment, by the databases (payment committed → reservation confirmed: the pipeline's share of the confirmation)", sale.Steps.ConfirmedAfterPayment)}
             {Step("admission wait in TokenService (AdmittedAt − EnteredAt)", sale.Fairness.AdmissionWaitMs)}
             </table>
             <p>Fairness: of {sale.Fairness.ComparablePairs:#,0} pairs of buyers admitted at different instants, {sale.Fairness.InvertedPairs:#,0}
