@@ -23,7 +23,8 @@ public sealed class HttpLimitsOptions
     /// instance runs at once; the rest wait their turn in memory, oldest first. Each holds a database connection, and
     /// without a bound a crowd takes the whole pool, so the relay and the consumers, which finish what the crowd
     /// started, queue behind it. Unset, the actions' share of the pool (<see cref="Configuration.ConnectionPool"/>:
-    /// half of it less two connections, 8 of a 20-connection pool); set, it must be below the pool size.
+    /// half of it less two connections, 8 of a 20-connection pool); set, it and the consumers' bound together must leave
+    /// the relay a connection, or the service does not start.
     /// </summary>
     [Range(1, 10_000)]
     public int? MaxConcurrentActions { get; set; }

@@ -26,7 +26,6 @@ public static partial class RateLimiting
         services.AddRateLimiter(_ => { });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FixedWindows>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpLimitsOptions>, HttpLimitsPoolValidator>());
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IOptions<HttpLimitsOptions>, FixedWindows, IServiceProvider>((limiter, limits, http, windows, provider) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -63,11 +62,15 @@ public static partial class RateLimiting
         return services;
     }
 
-    /// <summary>The configured turns, else the actions' share of the service's database connection pool.</summary>
+    /// <summary>
+    /// The configured turns, else the actions' share of the service's database connection pool; claimed from the pool,
+    /// since each action holds a connection until it answers.
+    /// </summary>
     private static int ActionTurns(HttpLimitsOptions http, IServiceProvider provider)
     {
         var pool = provider.GetService<ConnectionPool>() ?? new ConnectionPool(null);
         var turns = http.MaxConcurrentActions ?? pool.ActionsShare;
+        pool.Claim(HttpLimitsOptions.SectionName + ":" + nameof(HttpLimitsOptions.MaxConcurrentActions), turns);
         LogTurns(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimiting)), turns, pool.Size);
         return turns;
     }

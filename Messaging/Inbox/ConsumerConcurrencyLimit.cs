@@ -9,7 +9,7 @@ namespace ConcertBooking.Messaging.Inbox;
 /// <summary>
 /// At start, before the bus and any transport consumer: bounds <see cref="ConsumerConcurrency"/> below the database
 /// connection pool of the service's connection string. <c>Messaging:Consumers:MaxConcurrentHandlers</c> when set (a
-/// value the pool cannot serve stops the service, naming both settings), else the consumers' share of the pool
+/// value that leaves the relay no connection stops the service, naming the settings), else the consumers' share of the pool
 /// (<see cref="ConnectionPool"/>: half; the other half goes to HTTP actions, the relay and housekeeping).
 /// </summary>
 internal sealed partial class ConsumerConcurrencyLimit(
@@ -25,18 +25,9 @@ internal sealed partial class ConsumerConcurrencyLimit(
         // Read here, not injected: the host builds its hosted services before it validates options, and reading the
         // pool builds the database context from options that may be invalid.
         var pool = services.GetRequiredService<ConnectionPool>();
-        var configured = options.Value.Consumers.MaxConcurrentHandlers;
-        if (configured is { } limit && !pool.LeavesRoomFor(limit) && pool.Size is { } size)
-        {
-            throw new OptionsValidationException(Setting, typeof(ConsumerOptions),
-            [
-                $"{Setting} is {limit}, but the database connection pool holds {size} connections (the pool size of the " +
-                "connection string): every handler holds a connection until it commits, and HTTP requests, the relay and " +
-                $"housekeeping need some too. Set {Setting} below {size}, or raise the pool size.",
-            ]);
-        }
-
-        var bound = configured ?? pool.ConsumersShare;
+        // Every handler holds a connection until it commits: a bound the pool cannot serve with the others' stops the service.
+        var bound = options.Value.Consumers.MaxConcurrentHandlers ?? pool.ConsumersShare;
+        pool.Claim(Setting, bound);
         concurrency.Bound(bound);
         LogBound(logger, bound, pool.Size);
         return Task.CompletedTask;

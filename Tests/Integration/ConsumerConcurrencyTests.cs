@@ -33,6 +33,21 @@ public sealed class ConsumerConcurrencyTests
     }
 
     [Test]
+    public async Task Consumer_and_action_bounds_that_together_take_the_whole_pool_stop_the_service_at_start()
+    {
+        // Two turns for actions fit a pool of 4 alone; with the consumers' two they would leave the relay nothing.
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            StartLater = service => service == "payment",
+            Settings = service => service == "payment" ? [SmallPool(), new("Http:MaxConcurrentActions", "2")] : [],
+        });
+
+        var failure = Assert.Catch(() => _ = system.Payment.Services, "PaymentService started with 2 + 2 holders on 4 connections");
+        TestContext.Out.WriteLine($"Verified: start refused: {failure!.Message}");
+        Assert.That(failure.ToString(), Does.Contain("Http:MaxConcurrentActions (2)").And.Contain("Messaging:Consumers:MaxConcurrentHandlers (2)"));
+    }
+
+    [Test]
     public async Task A_burst_to_a_service_with_a_small_pool_never_times_out_waiting_for_a_connection()
     {
         const int users = 150;

@@ -1,10 +1,12 @@
 using ConcertBooking.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// The pool is split in one place: consumers take half, the crowd's actions the other half less the relay's and
-/// housekeeping's connections, so that neither can take the connections the other needs to finish its work.
+/// housekeeping's connections, so that neither can take the connections the other needs to finish its work; bounds
+/// set by hand are checked together, not one by one.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Unit)]
@@ -29,14 +31,41 @@ public sealed class ConnectionPoolTests
     }
 
     [Test]
-    public void A_share_is_room_for_others_only_below_the_pool_size()
+    public void The_default_shares_claimed_together_leave_the_relay_a_connection()
+    {
+        foreach (var size in new int?[] { 20, 10, 4, 3, null })
+        {
+            var pool = new ConnectionPool(size);
+            Assert.DoesNotThrow(() =>
+            {
+                pool.Claim(Consumers, pool.ConsumersShare);
+                pool.Claim(Actions, pool.ActionsShare);
+            }, $"a pool of {size}");
+        }
+    }
+
+    [Test]
+    public void Bounds_that_fit_the_pool_alone_but_not_together_are_refused_naming_both()
     {
         var pool = new ConnectionPool(20);
-        Assert.Multiple(() =>
-        {
-            Assert.That(pool.LeavesRoomFor(19), Is.True);
-            Assert.That(pool.LeavesRoomFor(20), Is.False);
-            Assert.That(new ConnectionPool(null).LeavesRoomFor(10_000), Is.True, "without pooling every holder has its own connection");
-        });
+        pool.Claim(Consumers, 15);
+
+        var refused = Assert.Throws<OptionsValidationException>(() => pool.Claim(Actions, 8));
+
+        Assert.That(refused!.Message, Does.Contain($"{Actions} (8)").And.Contain($"{Consumers} (15)").And.Contain("20"));
     }
+
+    [Test]
+    public void A_bound_claimed_again_replaces_its_claim()
+    {
+        var pool = new ConnectionPool(20);
+        pool.Claim(Consumers, 10);
+        pool.Claim(Consumers, 10);
+
+        Assert.DoesNotThrow(() => pool.Claim(Actions, 9), "10 + 9 of 20 leaves one");
+        Assert.Throws<OptionsValidationException>(() => pool.Claim(Actions, 10));
+    }
+
+    private const string Consumers = "Messaging:Consumers:MaxConcurrentHandlers";
+    private const string Actions = "Http:MaxConcurrentActions";
 }

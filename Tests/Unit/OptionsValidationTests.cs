@@ -1,6 +1,5 @@
 using ConcertBooking.ConcertService.Data;
 using ConcertBooking.PaymentService.Data;
-using ConcertBooking.Testing;
 using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.UserService.Data;
@@ -70,18 +69,13 @@ public sealed class OptionsValidationTests
     public void TokenService_does_not_start_with_a_short_entry_pass_key() =>
         AssertStartupRefused<TokenDbContext>("token", "EntryPass:SigningKey", "too-short");
 
-    [Test]
-    public void A_service_does_not_start_with_more_concurrent_actions_than_its_connection_pool_holds() =>
-        AssertStartupRefused<PaymentDbContext>("payment", "Http:MaxConcurrentActions", "4",
-            new KeyValuePair<string, string?>("ConnectionStrings:Database", PostgresDatabases.ConnectionString(PostgresDatabases.NewName("payment"), maxPoolSize: 4)));
-
-    private static void AssertStartupRefused<TEntryPoint>(string service, string key, string value, params KeyValuePair<string, string?>[] others)
+    private static void AssertStartupRefused<TEntryPoint>(string service, string key, string value)
         where TEntryPoint : class
     {
         var witness = new StartupValidationWitness();
         using var host = new ServiceHost<TEntryPoint>(
             service,
-            new Dictionary<string, string?>(others)
+            new Dictionary<string, string?>
             {
                 ["Database:MigrateOnStartup"] = "false",
                 [key] = value,
