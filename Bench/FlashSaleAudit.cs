@@ -8,6 +8,10 @@ namespace ConcertBooking.Bench;
 /// </summary>
 internal sealed class FlashSaleAudit(BenchSystem system, Guid concertId)
 {
+    /// <summary>The FROM clause of this concert's payments (<c>p</c>) with their reservations (<c>r</c>).</summary>
+    private string Payments =>
+        $"""FROM payment."Payments" p JOIN payment."PayableReservations" r ON r."ReservationId" = p."ReservationId" AND r."ConcertId" = '{concertId}'""";
+
     private string Buyers(string alias) => $"""JOIN payment."Users" u ON u."Id" = {alias}."UserId" AND u."Name" LIKE '{FlashSale.NamePrefix}%'""";
 
     /// <summary>After every payment came back confirmed or refunded (none is left Paid in PaymentService's view).</summary>
@@ -29,16 +33,15 @@ internal sealed class FlashSaleAudit(BenchSystem system, Guid concertId)
             """, cancellationToken);
 
         // Payments of this concert that were not refunded, by reservation and by buyer, against ConcertService's confirmations.
-        var payments = $"""FROM payment."Payments" p JOIN payment."PayableReservations" r ON r."ReservationId" = p."ReservationId" AND r."ConcertId" = '{concertId}'""";
-        var completed = await system.ScalarAsync("payment", $"""SELECT count(*) {payments} WHERE p."Status" = 'Completed'""", cancellationToken);
-        var refunded = await system.ScalarAsync("payment", $"""SELECT count(*) {payments} WHERE p."Status" = 'Refunded'""", cancellationToken);
-        var paidTotal = await DecimalAsync("payment", $"""SELECT coalesce(sum(p."Amount"), 0) {payments} WHERE p."Status" = 'Completed'""", cancellationToken);
-        var paidByUser = (await system.QueryAsync("payment", $"""SELECT p."UserId", count(*) {payments} WHERE p."Status" = 'Completed' GROUP BY p."UserId" """,
+        var completed = await system.ScalarAsync("payment", $"""SELECT count(*) {Payments} WHERE p."Status" = 'Completed'""", cancellationToken);
+        var refunded = await system.ScalarAsync("payment", $"""SELECT count(*) {Payments} WHERE p."Status" = 'Refunded'""", cancellationToken);
+        var paidTotal = await DecimalAsync("payment", $"""SELECT coalesce(sum(p."Amount"), 0) {Payments} WHERE p."Status" = 'Completed'""", cancellationToken);
+        var paidByUser = (await system.QueryAsync("payment", $"""SELECT p."UserId", count(*) {Payments} WHERE p."Status" = 'Completed' GROUP BY p."UserId" """,
             row => (row.GetGuid(0), row.GetInt64(1)), cancellationToken)).ToDictionary(r => r.Item1, r => r.Item2);
         var confirmedByUser = (await system.QueryAsync("concert", $"""SELECT "UserId", count(*) FROM concert."Reservations" {concert} AND "Status" = 'Confirmed' GROUP BY "UserId" """,
             row => (row.GetGuid(0), row.GetInt64(1)), cancellationToken)).ToDictionary(r => r.Item1, r => r.Item2);
         var twicePerReservation = await system.ScalarAsync("payment",
-            $"""SELECT count(*) FROM (SELECT p."ReservationId" {payments} WHERE p."Status" = 'Completed' GROUP BY p."ReservationId" HAVING count(*) > 1) twice""", cancellationToken);
+            $"""SELECT count(*) FROM (SELECT p."ReservationId" {Payments} WHERE p."Status" = 'Completed' GROUP BY p."ReservationId" HAVING count(*) > 1) twice""", cancellationToken);
         var doubleCharges = twicePerReservation + paidByUser.Sum(p => Math.Max(0, p.Value - confirmedByUser.GetValueOrDefault(p.Key)));
 
         var left = await DecimalAsync("payment", $"""SELECT coalesce(sum(w."Balance"), 0) FROM payment."Wallets" w {Buyers("w")}""", cancellationToken);
@@ -52,9 +55,7 @@ internal sealed class FlashSaleAudit(BenchSystem system, Guid concertId)
     public async Task<Percentiles> ConfirmedAfterPaymentAsync(CancellationToken cancellationToken)
     {
         var paidAt = (await system.QueryAsync("payment", $"""
-            SELECT p."ReservationId", extract(epoch FROM p."CreatedAt")
-            FROM payment."Payments" p JOIN payment."PayableReservations" r ON r."ReservationId" = p."ReservationId" AND r."ConcertId" = '{concertId}'
-            WHERE p."Status" = 'Completed'
+            SELECT p."ReservationId", extract(epoch FROM p."CreatedAt") {Payments} WHERE p."Status" = 'Completed'
             """, row => (Reservation: row.GetGuid(0), At: (double)row.GetDecimal(1)), cancellationToken)).ToDictionary(p => p.Reservation, p => p.At);
         var confirmedAt = await system.QueryAsync("concert", $"""
             SELECT "Id", extract(epoch FROM "ClosedAt") FROM concert."Reservations" WHERE "ConcertId" = '{concertId}' AND "Status" = 'Confirmed'
