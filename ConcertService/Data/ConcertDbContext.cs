@@ -43,6 +43,9 @@ public class ConcertDbContext(DbContextOptions options) : DbContext(options), IU
             seat.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
             seat.HasIndex(s => new { s.ConcertId, s.Label }).IsUnique();
             seat.HasIndex(s => s.ReservationId);
+            // A concert's free seats in label order: what "any free seat" claims the first of, and what refused holds are
+            // told about, without walking the seats already sold.
+            seat.HasIndex(s => new { s.ConcertId, s.Status, s.Label });
             seat.HasOne<Concert>().WithMany().HasForeignKey(s => s.ConcertId);
         });
         modelBuilder.Entity<Reservation>(reservation =>

@@ -3,6 +3,7 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Users;
 using ConcertBooking.Database;
 using ConcertBooking.EntryPasses;
+using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.UserReplica;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ namespace ConcertBooking.ConcertService.Reservations;
 /// </summary>
 public sealed class HoldSeat(
     ConcertDbContext db, IOutbox outbox, IUserLookup users, EntryPassCodec passes, SeatAvailability availability,
-    IOptions<ReservationOptions> options, TimeProvider time)
+    IDatabaseDialect dialect, IOptions<ReservationOptions> options, TimeProvider time)
 {
     /// <summary>
     /// The seat, whether the replica knows the user, and whether the user's seat count exists, in one round trip: in a
@@ -35,6 +36,20 @@ public sealed class HoldSeat(
                     s,
                     db.Users.Any(u => u.IsKnownAs(userId)),
                     db.UserSeatCounts.Any(c => c.UserId == userId && c.ConcertId == s.ConcertId)))
+                .FirstOrDefault())));
+
+    /// <summary>
+    /// For a hold of any free seat: the concert, whether the replica knows the user, whether the user's seat count exists,
+    /// and whether any seat is still free, in one round trip, so that once a sale is sold out a hold costs only this.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<ConcertCheck?>>> CheckConcert = new(() =>
+        EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<ConcertDbContext, Guid, Guid, CancellationToken, ConcertCheck?>>(
+            (db, concertId, userId, _) => db.Concerts.AsNoTracking()
+                .Where(c => c.Id == concertId)
+                .Select(c => new ConcertCheck(
+                    db.Users.Any(u => u.IsKnownAs(userId)),
+                    db.UserSeatCounts.Any(n => n.UserId == userId && n.ConcertId == concertId),
+                    db.Seats.Any(s => s.ConcertId == concertId && s.Status == SeatStatus.Available)))
                 .FirstOrDefault())));
 
     /// <summary>A concert's free seats, for <see cref="SeatAvailability"/> to suggest when a hold is refused as taken.</summary>
@@ -54,15 +69,9 @@ public sealed class HoldSeat(
         var found = await CheckSeat.For(db)(db, seatId, userId, cancellationToken);
 
         // An unknown user is answered before an unknown seat, as the replica's answer would be alone.
-        var user = users.ReadsLocalReplica && found is not null
-            ? found.UserKnown ? UserLookupResult.Known : UserLookupResult.Unknown
-            : await users.FindAsync(userId, cancellationToken);
-        switch (user)
+        if (await RefuseUnknownUserAsync(userId, found?.UserKnown, cancellationToken) is { } unknownUser)
         {
-            case UserLookupResult.Unknown:
-                return new HoldSeatResult.UnknownUser();
-            case UserLookupResult.Unavailable:
-                return new HoldSeatResult.UserLookupUnavailable();
+            return unknownUser;
         }
 
         if (found is null)
@@ -71,17 +80,10 @@ public sealed class HoldSeat(
         }
 
         var seat = found.Seat;
-        var verdict = passes.Verify(entryPass, userId, seat.ConcertId, out var pass);
-        if (verdict != EntryPassVerdict.Valid)
-        {
-            return new HoldSeatResult.EntryPassRefused(verdict);
-        }
-
-        var settings = options.Value;
         var now = time.GetUtcNow();
-        if (pass!.ExpiresAt - now > settings.HoldTime + ReservationOptions.PassLifetimeTolerance)
+        if (RefusePass(entryPass, userId, seat.ConcertId, now, out var pass) is { } refused)
         {
-            return new HoldSeatResult.EntryPassOutlivesHold(settings.HoldTime);
+            return refused;
         }
 
         // A seat already taken is refused before any transaction: near the end of a sale most attempts are these, and
@@ -91,25 +93,129 @@ public sealed class HoldSeat(
             return await TakenAsync(seat, cancellationToken);
         }
 
-        var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
         if (!found.SeatCounted)
         {
             await AddSeatCountAsync(userId, seat.ConcertId, cancellationToken);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await HoldInTransactionAsync(seat, userId, pass, now, cancellationToken) is { } result)
+        {
+            return result;
+        }
+
+        await transaction.RollbackAsync(cancellationToken);
+        return await TakenAsync(seat, cancellationToken);
+    }
+
+    /// <summary>
+    /// Holds whichever seat of the concert is free, first in label order: the database hands each of concurrent holds a
+    /// different seat, skipping the rows the others have locked instead of queueing behind them, so in a sale a buyer
+    /// is not refused a seat another buyer took while the request waited its turn. The same checks and limits as a
+    /// named seat's hold apply.
+    /// </summary>
+    public async Task<HoldSeatResult> HoldAnyAsync(Guid userId, Guid concertId, string? entryPass, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(entryPass))
+        {
+            return new HoldSeatResult.NoEntryPass();
+        }
+
+        var found = await CheckConcert.For(db)(db, concertId, userId, cancellationToken);
+        if (await RefuseUnknownUserAsync(userId, found?.UserKnown, cancellationToken) is { } unknownUser)
+        {
+            return unknownUser;
+        }
+
+        if (found is null)
+        {
+            return new HoldSeatResult.UnknownConcert();
+        }
+
+        var now = time.GetUtcNow();
+        if (RefusePass(entryPass, userId, concertId, now, out var pass) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!found.AnySeatFree)
+        {
+            return new HoldSeatResult.NoSeatFree(SoldOut: true);
+        }
+
+        if (!found.SeatCounted)
+        {
+            await AddSeatCountAsync(userId, concertId, cancellationToken);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Not composed upon (no FirstOrDefault): the statement runs as the dialect wrote it, locking hint and all.
+        var free = (await db.Seats.FromSqlRaw(FirstFreeSeatSql(db, dialect), concertId, nameof(SeatStatus.Available))
+            .AsNoTracking().ToListAsync(cancellationToken)).FirstOrDefault();
+        if (free is not null && await HoldInTransactionAsync(free, userId, pass, now, cancellationToken) is { } result)
+        {
+            return result;
+        }
+
+        // Every seat still free is locked by a hold in flight, any of which may yet roll back: not sold out, not now.
+        await transaction.RollbackAsync(cancellationToken);
+        return new HoldSeatResult.NoSeatFree(SoldOut: false);
+    }
+
+    /// <summary>
+    /// The refusal of a user this service does not know (from the replica's answer in the check's round trip,
+    /// <paramref name="knownInReplica"/>, or from UserService in Http lookup mode); null for a known user.
+    /// </summary>
+    private async Task<HoldSeatResult?> RefuseUnknownUserAsync(Guid userId, bool? knownInReplica, CancellationToken cancellationToken)
+    {
+        var user = users.ReadsLocalReplica && knownInReplica is { } known
+            ? known ? UserLookupResult.Known : UserLookupResult.Unknown
+            : await users.FindAsync(userId, cancellationToken);
+        return user switch
+        {
+            UserLookupResult.Unknown => new HoldSeatResult.UnknownUser(),
+            UserLookupResult.Unavailable => new HoldSeatResult.UserLookupUnavailable(),
+            _ => null,
+        };
+    }
+
+    /// <summary>The refusal of a pass that does not verify for this user and concert, or outlives a hold; null for a good one.</summary>
+    private HoldSeatResult? RefusePass(string entryPass, Guid userId, Guid concertId, DateTimeOffset now, out EntryPassClaims pass)
+    {
+        var verdict = passes.Verify(entryPass, userId, concertId, out var claims);
+        pass = claims!;
+        if (verdict != EntryPassVerdict.Valid)
+        {
+            return new HoldSeatResult.EntryPassRefused(verdict);
+        }
+
+        var holdTime = options.Value.HoldTime;
+        return claims!.ExpiresAt - now > holdTime + ReservationOptions.PassLifetimeTolerance
+            ? new HoldSeatResult.EntryPassOutlivesHold(holdTime)
+            : null;
+    }
+
+    /// <summary>
+    /// In the caller's transaction: the seat's <c>Available → Held</c>, the reservation with ReservationCreated, and the
+    /// user's seat count, then the commit. Null when the seat was no longer Available (the caller rolls back).
+    /// </summary>
+    private async Task<HoldSeatResult?> HoldInTransactionAsync(
+        Seat seat, Guid userId, EntryPassClaims pass, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
+        var transaction = db.Database.CurrentTransaction!;
         // The database picks the one winner: the UPDATE takes the row lock, and a concurrent attempt re-reads the
         // row after the winner commits, sees it Held and matches nothing.
         var held = await db.Seats
-            .Where(s => s.Id == seatId && s.Status == SeatStatus.Available)
+            .Where(s => s.Id == seat.Id && s.Status == SeatStatus.Available)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(s => s.Status, SeatStatus.Held)
                 .SetProperty(s => s.ReservationId, reservation.Id)
                 .SetProperty(s => s.HeldUntil, reservation.ExpiresAt), cancellationToken);
         if (held == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return await TakenAsync(seat, cancellationToken);
+            return null;
         }
 
         db.Reservations.Add(reservation);
@@ -122,6 +228,7 @@ public sealed class HoldSeat(
         {
             // Another pending reservation made with this pass committed first (or is about to): one hold per pass.
             await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
             return new HoldSeatResult.PassAlreadyHolding();
         }
 
@@ -132,11 +239,24 @@ public sealed class HoldSeat(
         if (counted == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
             return new HoldSeatResult.SeatLimitReached(settings.MaxSeatsPerUser);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return new HoldSeatResult.Held(reservation);
+    }
+
+    /// <summary>
+    /// The concert's first free seat in label order that no other transaction has locked, locked for this one (the
+    /// dialect's row lock that skips locked rows; IX_Seats_ConcertId_Status_Label serves it in order).
+    /// </summary>
+    internal static string FirstFreeSeatSql(ConcertDbContext db, IDatabaseDialect dialect)
+    {
+        var seats = MappedTable.Of<Seat>(db, "the seats");
+        return dialect.SelectForUpdateSkipLocked(seats.Name,
+            $"o.{seats.Column(nameof(Seat.ConcertId))} = {{0}} AND o.{seats.Column(nameof(Seat.Status))} = {{1}}",
+            $"o.{seats.Column(nameof(Seat.Label))}", 1);
     }
 
     private async Task<HoldSeatResult> TakenAsync(Seat seat, CancellationToken cancellationToken) =>
@@ -171,4 +291,6 @@ public sealed class HoldSeat(
     }
 
     private sealed record SeatCheck(Seat Seat, bool UserKnown, bool SeatCounted);
+
+    private sealed record ConcertCheck(bool UserKnown, bool SeatCounted, bool AnySeatFree);
 }

@@ -20,6 +20,9 @@ public abstract record HoldSeatResult
 
     public sealed record UnknownSeat : HoldSeatResult;
 
+    /// <summary>A hold of any free seat named a concert this service does not have.</summary>
+    public sealed record UnknownConcert : HoldSeatResult;
+
     public sealed record NoEntryPass : HoldSeatResult;
 
     /// <summary>The pass did not verify; <paramref name="Verdict"/> says why.</summary>
@@ -30,6 +33,12 @@ public abstract record HoldSeatResult
     /// ago (empty when none was), or is null when <c>Reservations:SeatSuggestions</c> is 0.
     /// </summary>
     public sealed record SeatTaken(string Label, IReadOnlyList<AvailableSeat>? Available) : HoldSeatResult;
+
+    /// <summary>
+    /// A hold of any free seat found none: every seat is held or sold (<paramref name="SoldOut"/>), or the free ones are
+    /// all locked this instant by holds in flight, any of which may still roll back.
+    /// </summary>
+    public sealed record NoSeatFree(bool SoldOut) : HoldSeatResult;
 
     /// <summary>The pass would stay valid longer than a hold (<paramref name="HoldTime"/>): TokenService admits for too long.</summary>
     public sealed record EntryPassOutlivesHold(TimeSpan HoldTime) : HoldSeatResult;

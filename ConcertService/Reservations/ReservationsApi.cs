@@ -21,7 +21,7 @@ public static class ReservationsApi
         var reservations = app.MapGroup("/reservations").WithTags("Reservations").RequireAuthorization();
         reservations.MapPost("/", ReserveSeat).WithValidation<ReserveSeatRequest>().WithName("ReserveSeat")
             .RequireRateLimiting(RateLimitPolicies.Reservation)
-            .WithSummary($"Hold a seat for the signed-in user; needs their entry pass from the waiting queue in {EntryPassHeader}.");
+            .WithSummary($"Hold a seat (seatId), or any free seat of a concert (concertId), for the signed-in user; needs their entry pass from the waiting queue in {EntryPassHeader}.");
         reservations.MapGet("/{id:guid}", GetReservation).WithName("GetReservation")
             .WithSummary("One of the signed-in user's reservations; another user's is 404, as if it did not exist.");
         return app;
@@ -31,8 +31,10 @@ public static class ReservationsApi
         ClaimsPrincipal caller, ReserveSeatRequest request, [FromHeader(Name = EntryPassHeader)] string? entryPass, HoldSeat hold,
         CancellationToken cancellationToken)
     {
-        var (userId, seatId) = (caller.UserId(), request.SeatId!.Value);
-        return ToHttp(await hold.HoldAsync(userId, seatId, entryPass, cancellationToken), userId, seatId);
+        var userId = caller.UserId();
+        return request.SeatId is { } seatId
+            ? ToHttp(await hold.HoldAsync(userId, seatId, entryPass, cancellationToken), userId, seatId)
+            : ToHttp(await hold.HoldAnyAsync(userId, request.ConcertId!.Value, entryPass, cancellationToken), userId, request.ConcertId.Value);
     }
 
     /// <summary>Compiled once: a buyer polls this until the payment confirms, and EF Core would otherwise re-read and look up the query each time.</summary>
@@ -49,13 +51,20 @@ public static class ReservationsApi
             : Problem(StatusCodes.Status404NotFound, "Unknown reservation", $"You have no reservation {id}.");
     }
 
-    private static Results<Created<ReservationResponse>, ProblemHttpResult> ToHttp(HoldSeatResult result, Guid userId, Guid seatId) => result switch
+    /// <summary><paramref name="target"/> is the seat named, or the concert whose any free seat was asked for.</summary>
+    private static Results<Created<ReservationResponse>, ProblemHttpResult> ToHttp(HoldSeatResult result, Guid userId, Guid target) => result switch
     {
         HoldSeatResult.Held(var reservation) => TypedResults.Created($"/reservations/{reservation.Id}", ReservationResponse.From(reservation)),
         HoldSeatResult.UnknownUser => KnownUsers.UnknownUser(userId),
         HoldSeatResult.UserLookupUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "User lookup unavailable",
             "UserService did not answer the user lookup (UserLookup:Mode=Http); the default Replica mode does not depend on it."),
-        HoldSeatResult.UnknownSeat => Problem(StatusCodes.Status404NotFound, "Unknown seat", $"There is no seat {seatId}."),
+        HoldSeatResult.UnknownSeat => Problem(StatusCodes.Status404NotFound, "Unknown seat", $"There is no seat {target}."),
+        HoldSeatResult.UnknownConcert => Problem(StatusCodes.Status404NotFound, "Unknown concert", $"There is no concert {target}."),
+        // An empty availableSeats says sold out, as on a refused named seat, so a client reads both refusals alike.
+        HoldSeatResult.NoSeatFree(SoldOut: true) => Problem(StatusCodes.Status409Conflict, "Sold out",
+            "Every seat of this concert is held or sold; a held seat comes back if its hold expires unpaid.", []),
+        HoldSeatResult.NoSeatFree => Problem(StatusCodes.Status409Conflict, "No seat free this instant",
+            "Every seat still free is being held by another buyer's request this instant, and some of those may fail; try again."),
         HoldSeatResult.NoEntryPass => Problem(StatusCodes.Status401Unauthorized, "Entry pass required",
             $"Send the entry pass of your admitted queue token in the {EntryPassHeader} header."),
         // A pass that cannot be read is as good as none: 401. One that can, but is refused, is 403.

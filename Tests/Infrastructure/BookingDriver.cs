@@ -112,9 +112,16 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public async Task<SeatResponse> SeatAsync(string label) => (await SeatsAsync()).Single(s => s.Label == label);
 
-    public async Task<HttpResponseMessage> ReserveRawAsync(TestUser? user, Guid seatId, string? entryPass)
+    public Task<HttpResponseMessage> ReserveRawAsync(TestUser? user, Guid seatId, string? entryPass) =>
+        SendReservationAsync(user, new { seatId }, entryPass);
+
+    /// <summary>A hold of any free seat of the concert.</summary>
+    public Task<HttpResponseMessage> ReserveAnyRawAsync(TestUser? user, Guid concertId, string? entryPass) =>
+        SendReservationAsync(user, new { concertId }, entryPass);
+
+    private async Task<HttpResponseMessage> SendReservationAsync(TestUser? user, object body, string? entryPass)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(new { seatId }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reservations") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = user?.Bearer;
         if (entryPass is not null)
         {

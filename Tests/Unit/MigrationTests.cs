@@ -1,4 +1,5 @@
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Database;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Outbox;
@@ -14,7 +15,7 @@ namespace ConcertBooking.Tests.Unit;
 
 /// <summary>
 /// Both providers' migrations, offline (no SQL Server here): each is current with its model and scripts to SQL,
-/// as `dotnet ef migrations script` does; and the relay's claim uses each provider's skip-locked form.
+/// as `dotnet ef migrations script` does; and the relay's claim and the any-seat hold use each provider's skip-locked form.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Unit)]
@@ -69,5 +70,20 @@ public sealed class MigrationTests
         Assert.That(sql, db.Database.IsNpgsql()
             ? Does.Contain("FOR UPDATE OF o SKIP LOCKED").And.Contain("LIMIT 50").And.Contain($"{schema}.\"OutboxMessages\"")
             : Does.Contain("WITH (UPDLOCK, ROWLOCK, READPAST)").And.Contain("TOP (50)").And.Contain($"[{schema}].[OutboxMessages]"));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Any_free_seat_is_claimed_with_a_lock_that_other_holds_skip(bool postgres)
+    {
+        using ConcertDbContext db = postgres
+            ? new PostgresConcertDesignTimeFactory().CreateDbContext([])
+            : new SqlServerConcertDesignTimeFactory().CreateDbContext([]);
+
+        var sql = HoldSeat.FirstFreeSeatSql(db, postgres ? PostgresDialect.Instance : SqlServerDialect.Instance);
+
+        Assert.That(sql, postgres
+            ? Does.Contain("FOR UPDATE OF o SKIP LOCKED").And.Contain("LIMIT 1").And.Contain("concert.\"Seats\"").And.Contain("ORDER BY o.\"Label\"")
+            : Does.Contain("WITH (UPDLOCK, ROWLOCK, READPAST)").And.Contain("TOP (1)").And.Contain("[concert].[Seats]").And.Contain("ORDER BY o.[Label]"));
     }
 }

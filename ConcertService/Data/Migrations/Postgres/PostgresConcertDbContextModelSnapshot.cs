@@ -84,6 +84,8 @@ namespace ConcertBooking.ConcertService.Data.Migrations.Postgres
                     b.HasIndex("ConcertId", "Label")
                         .IsUnique();
 
+                    b.HasIndex("ConcertId", "Status", "Label");
+
                     b.ToTable("Seats", "concert");
                 });
 

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using ConcertBooking.ConcertService.Reservations;
+using ConcertBooking.Tests.Infrastructure;
+
+namespace ConcertBooking.Tests.Integration;
+
+/// <summary>
+/// A hold of any free seat of a concert: concurrent buyers each get a different seat, none is refused a seat that
+/// another took while the request waited, the last seat goes once, and a sold-out concert says so; the limits of a
+/// named seat's hold hold here too.
+/// </summary>
+[TestFixture]
+[Category(TestCategories.Integration)]
+public sealed class AnySeatHoldTests
+{
+    private static readonly Guid ThreeSeatsConcertId = Guid.Parse("7e570000-0000-4000-8000-000000000004");
+    private static readonly Guid TwoSeatsConcertId = Guid.Parse("7e570000-0000-4000-8000-000000000005");
+    private ConcertBookingSystem _system = null!;
+    private BookingDriver _booking = null!;
+
+    [OneTimeSetUp]
+    public async Task StartSystem()
+    {
+        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(concert:
+        [
+            .. SmallConcert(3, ThreeSeatsConcertId, "R", 3),
+            .. SmallConcert(4, TwoSeatsConcertId, "Q", 2),
+        ]));
+        _booking = new BookingDriver(_system);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        _booking.Dispose();
+        await _system.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Concurrent_holds_of_any_seat_each_get_a_different_seat_until_none_is_left()
+    {
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => _booking.SignUpReplicatedAsync($"Any {i}")));
+        var passes = await Task.WhenAll(buyers.Select(b => _booking.EntryPassAsync(b, ThreeSeatsConcertId)));
+
+        var answers = await Task.WhenAll(buyers.Select((b, i) => _booking.ReserveAnyRawAsync(b, ThreeSeatsConcertId, passes[i])));
+
+        var held = new List<ReservationResponse>();
+        foreach (var answer in answers)
+        {
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Created).Or.EqualTo(HttpStatusCode.Conflict), body);
+            if (answer.StatusCode == HttpStatusCode.Created)
+            {
+                held.Add((await answer.Content.ReadFromJsonAsync<ReservationResponse>())!);
+            }
+        }
+
+        // Three seats, five buyers: at most three holds, each of its own seat. A buyer may be refused while the last seats
+        // are locked by holds in flight (any of which could roll back), so every seat held is checked, not the count alone.
+        Assert.That(held.Select(r => r.SeatId), Is.Unique);
+        var seats = await _booking.SeatsAsync(ThreeSeatsConcertId);
+        Assert.That(seats.Where(s => s.Status == "Held").Select(s => s.Id), Is.EquivalentTo(held.Select(r => r.SeatId)));
+
+        // Whoever was refused asks again until the concert is sold out: every seat ends held, each by one reservation.
+        for (var i = 0; i < buyers.Length && (await _booking.SeatsAsync(ThreeSeatsConcertId)).Any(s => s.Status == "Available"); i++)
+        {
+            if (held.All(r => r.UserId != buyers[i].Id))
+            {
+                var again = await _booking.ReserveAnyRawAsync(buyers[i], ThreeSeatsConcertId, passes[i]);
+                Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), await again.Content.ReadAsStringAsync());
+                held.Add((await again.Content.ReadFromJsonAsync<ReservationResponse>())!);
+            }
+        }
+
+        Assert.That(held.Select(r => r.SeatId), Is.Unique.And.EquivalentTo(seats.Select(s => s.Id)));
+        var late = buyers.First(b => held.All(r => r.UserId != b.Id));
+        var soldOut = await _booking.ReserveAnyRawAsync(late, ThreeSeatsConcertId, passes[Array.IndexOf(buyers, late)]);
+        Assert.That(soldOut.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var refusal = (await soldOut.Content.ReadFromJsonAsync<Refusal>())!;
+        Assert.That(refusal.Title, Is.EqualTo("Sold out"));
+        Assert.That(refusal.AvailableSeats, Is.Not.Null.And.Empty, "an empty list says sold out, as on a refused named seat");
+    }
+
+    [Test]
+    public async Task Any_seat_is_the_first_free_one_in_label_order_and_keeps_one_hold_per_pass()
+    {
+        var (first, second) = (await _booking.SignUpReplicatedAsync("Named"), await _booking.SignUpReplicatedAsync("Any"));
+        var seats = (await _booking.SeatsAsync(TwoSeatsConcertId)).OrderBy(s => s.Label, StringComparer.Ordinal).ToList();
+        await _booking.ReserveAsync(first, seats[0].Id, await _booking.EntryPassAsync(first, TwoSeatsConcertId));
+        var pass = await _booking.EntryPassAsync(second, TwoSeatsConcertId);
+
+        var any = await _booking.ReserveAnyRawAsync(second, TwoSeatsConcertId, pass);
+
+        Assert.That(any.StatusCode, Is.EqualTo(HttpStatusCode.Created), await any.Content.ReadAsStringAsync());
+        Assert.That((await any.Content.ReadFromJsonAsync<ReservationResponse>())!.SeatId, Is.EqualTo(seats[1].Id));
+        var again = await _booking.ReserveAnyRawAsync(second, TwoSeatsConcertId, pass);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await again.Content.ReadFromJsonAsync<Refusal>())!.Title, Is.EqualTo("Sold out"), "both seats are held now");
+    }
+
+    [Test]
+    public async Task A_pass_holding_a_seat_holds_no_second_one_and_a_pass_for_another_concert_holds_none()
+    {
+        var buyer = await _booking.SignUpReplicatedAsync("Greedy");
+        var pass = await _booking.EntryPassAsync(buyer);
+        var first = await _booking.ReserveAnyRawAsync(buyer, BookingDriver.TestConcertId, pass);
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created), await first.Content.ReadAsStringAsync());
+
+        var second = await _booking.ReserveAnyRawAsync(buyer, BookingDriver.TestConcertId, pass);
+        var elsewhere = await _booking.ReserveAnyRawAsync(buyer, ThreeSeatsConcertId, pass);
+        var unknown = await _booking.ReserveAnyRawAsync(buyer, Guid.NewGuid(), pass);
+        var none = await _booking.ReserveAnyRawAsync(buyer, BookingDriver.TestConcertId, null);
+
+        Assert.That((second.StatusCode, (await second.Content.ReadFromJsonAsync<Refusal>())!.Title),
+            Is.EqualTo((HttpStatusCode.Conflict, "Entry pass already holds a seat")));
+        Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await elsewhere.Content.ReadAsStringAsync());
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), await unknown.Content.ReadAsStringAsync());
+        Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task A_request_naming_a_seat_and_a_concert_is_refused_as_bad_input()
+    {
+        var buyer = await _booking.SignUpReplicatedAsync("Both");
+        var seat = (await _booking.SeatsAsync()).First();
+
+        var both = await _booking.Concert.SendAsAsync(buyer, HttpMethod.Post, "/reservations", new { seatId = seat.Id, concertId = BookingDriver.TestConcertId });
+
+        Assert.That(both.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await both.Content.ReadAsStringAsync(), Does.Contain("one of the two"));
+    }
+
+    private static IEnumerable<(string, string)> SmallConcert(int index, Guid id, string row, int seats) =>
+    [
+        ($"Concerts:Demo:{index}:Id", id.ToString()),
+        ($"Concerts:Demo:{index}:Name", $"Concert of {seats} seats"),
+        ($"Concerts:Demo:{index}:Venue", "Small hall"),
+        ($"Concerts:Demo:{index}:StartsAt", "2030-01-02T20:00:00+00:00"),
+        ($"Concerts:Demo:{index}:Rows:0", row),
+        ($"Concerts:Demo:{index}:SeatsPerRow", seats.ToString()),
+        ($"Concerts:Demo:{index}:Price", "10.00"),
+    ];
+
+    private sealed record Refusal(string? Title, string? Detail, List<AvailableSeat>? AvailableSeats);
+}
