@@ -36,7 +36,7 @@ internal sealed record BenchReport(
     IdleReport? Idle = null, FlashSalePhase? FlashSale = null, Dictionary<string, Dictionary<string, List<LagBucket>>>? LagOverTime = null);
 
 /// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
-internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<string> only)
+internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<string> only, HoldMode holdMode)
 {
     /// <summary>Every phase unless <c>--only</c> names some: idle, rates, max, reservations, flashsale, relay.</summary>
     private bool Runs(string phase) => only.Count == 0 || only.Contains(phase);
@@ -93,8 +93,8 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         FlashSalePhase? flashSale = null;
         if (Runs("flashsale"))
         {
-            await FlashSale.RehearsalOf(system).RehearseAsync(cancellationToken);
-            flashSale = await FlashSale.Of(system).RunAsync(cancellationToken);
+            await FlashSale.RehearsalOf(system, holdMode).RehearseAsync(cancellationToken);
+            flashSale = await FlashSale.Of(system, holdMode).RunAsync(cancellationToken);
         }
 
         var relay = new List<RelayPhase>();

@@ -96,6 +96,10 @@ internal sealed class BuyerSession
         SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Post, "/reservations", new { seatId },
             ("X-Entry-Pass", entryPass), _accessToken, cancellationToken, readConflict: true);
 
+    public Task<Answer<ReservationAnswer>> HoldAnyAsync(Guid concertId, string entryPass, CancellationToken cancellationToken) =>
+        SendAsync<ReservationAnswer>(_clients.Concerts, HttpMethod.Post, "/reservations", new { concertId },
+            ("X-Entry-Pass", entryPass), _accessToken, cancellationToken, readConflict: true);
+
     public Task<Answer<PaymentAnswer>> PayAsync(Guid reservationId, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync<PaymentAnswer>(_clients.Payments, HttpMethod.Post, "/payments", new { reservationId },
             ("Idempotency-Key", idempotencyKey), _accessToken, cancellationToken);

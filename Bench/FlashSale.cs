@@ -7,11 +7,12 @@ namespace ConcertBooking.Bench;
 /// <summary>
 /// The flash sale: one concert, many more signed-up buyers than seats arriving within <see cref="ArrivalWindow"/>,
 /// each going queue → entry pass → hold (another seat when one is taken: one the refusal names as free, else one from
-/// the seat map; a refusal naming none means sold out) → payment → confirmation. Admission is fast
+/// the seat map; a refusal naming none means sold out; or, with <see cref="HoldMode.AnySeat"/>, any free seat) →
+/// payment → confirmation. Admission is fast
 /// (<see cref="FlashSaleSettings.Admission"/>), so what limits the sale is the system. The outcome is reconciled from
 /// the databases afterwards (<see cref="FlashSaleAudit"/>). Its rehearsal, on a concert and buyers of its own, comes first.
 /// </summary>
-internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid concertId, string namePrefix)
+internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid concertId, string namePrefix, HoldMode holdMode)
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,18 +29,18 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
     public const string RehearsalNamePrefix = "rehearsal-";
 
     /// <summary>The sale: <see cref="BenchSystem.FlashSaleSeats"/> seats and five buyers for each.</summary>
-    public static FlashSale Of(BenchSystem system) =>
-        new(system, system.FlashSaleSeats, system.FlashSaleSeats * 5, FlashSaleSettings.ConcertId, NamePrefix);
+    public static FlashSale Of(BenchSystem system, HoldMode holdMode) =>
+        new(system, system.FlashSaleSeats, system.FlashSaleSeats * 5, FlashSaleSettings.ConcertId, NamePrefix, holdMode);
 
     /// <summary>
     /// The sale's rehearsal, a tenth of its size: services that have sold seats before, as a production system's have,
     /// so that the sale measures them rather than the JIT compiling the booking path under it (in a profile of a sale
     /// on services that had only signed users up, a quarter of each service's CPU was the JIT, 30 s into the sale).
     /// </summary>
-    public static FlashSale RehearsalOf(BenchSystem system)
+    public static FlashSale RehearsalOf(BenchSystem system, HoldMode holdMode)
     {
         var seats = FlashSaleSettings.RehearsalSize(system.FlashSaleSeats);
-        return new(system, seats, seats * 5, FlashSaleSettings.RehearsalConcertId, RehearsalNamePrefix);
+        return new(system, seats, seats * 5, FlashSaleSettings.RehearsalConcertId, RehearsalNamePrefix, holdMode);
     }
 
     /// <summary>Sells the concert out with nothing measured: only its outcome is printed.</summary>
@@ -83,14 +84,14 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         var lastConfirmation = timeline.Count == 0 ? 0 : timeline[^1].Second;
         double? soldOut = ledger.ReservationsConfirmed >= ledger.Seats ? Math.Round(lastConfirmation, 2) : null;
         var phase = new FlashSalePhase(
-            seats, sessions.Count, ArrivalWindow.TotalSeconds, Math.Round(prepared.TotalSeconds, 1),
+            seats, sessions.Count, holdMode, ArrivalWindow.TotalSeconds, Math.Round(prepared.TotalSeconds, 1),
             new FlashSaleBuyers(sessions.Count, Count(Outcome.Confirmed), Count(Outcome.SoldOut), Count(Outcome.GaveUp), Count(Outcome.Failed),
                 _requests, _serverErrors, _timeOuts, new Dictionary<string, int>(_failures)),
             ledger, soldOut, Math.Round(ledger.ReservationsConfirmed / Math.Max(lastConfirmation, 0.001), 1),
             new FlashSaleSteps(_queueEntry.Milliseconds(), _admissionWait.Milliseconds(), _holdRequest.Milliseconds(), _seatFound.Milliseconds(),
                 _payment.Milliseconds(), _confirmation.Milliseconds(), confirmedAfterPayment),
             fairness, FlashSaleAudit.Thin(timeline));
-        Console.WriteLine($"Flash sale: {ledger.ReservationsConfirmed}/{ledger.Seats} confirmed, {ledger.SeatsOversold} oversold, {ledger.DoubleCharges} double charges, " +
+        Console.WriteLine($"Flash sale ({holdMode}): {ledger.ReservationsConfirmed}/{ledger.Seats} confirmed, {ledger.SeatsOversold} oversold, {ledger.DoubleCharges} double charges, " +
             $"money {(ledger.MoneyReconciled ? "reconciled" : "NOT reconciled")} (in {ledger.MoneyIn}, payments {ledger.PaymentsTotal}, confirmed seats {ledger.ConfirmedSeatsValue}), " +
             $"sold out {(soldOut is { } s ? $"after {s:0.0} s" : "never")}, {phase.ConfirmedPerSecond:0} confirmed/s, " +
             $"{phase.Buyers.ServerErrors} 5xx, {phase.Buyers.TimeOuts} time-outs, {phase.Buyers.Failed} buyers failed; hold p99 {phase.Steps.HoldRequest.P99:0.0} ms; " +
@@ -212,21 +213,66 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         _admissionWait.Record(Stopwatch.GetElapsedTime(started));
 
         started = Stopwatch.GetTimestamp();
+        var reservation = holdMode == HoldMode.AnySeat
+            ? await HoldAnySeatAsync(buyer, pass, cancellationToken)
+            : await HoldNamedSeatAsync(buyer, pass, map, random, cancellationToken);
+        if (reservation is not { Reservation: { } held })
+        {
+            return reservation.Outcome;
+        }
+
+        _seatFound.Record(Stopwatch.GetElapsedTime(started));
+        return await PayAndConfirmAsync(buyer, held, deadline, cancellationToken);
+    }
+
+    /// <summary>The held reservation, or how the buyer ended without one.</summary>
+    private readonly record struct HoldAttempt(ReservationAnswer? Reservation, Outcome Outcome);
+
+    /// <summary>
+    /// Any free seat, asked again while the refusal says seats are free but locked by holds in flight; a refusal
+    /// naming none free is sold out.
+    /// </summary>
+    private async Task<HoldAttempt> HoldAnySeatAsync(BuyerSession buyer, string pass, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxHoldAttempts; attempt++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var hold = Count(await buyer.HoldAnyAsync(concertId, pass, cancellationToken));
+            _holdRequest.Record(Stopwatch.GetElapsedTime(started));
+            switch (hold)
+            {
+                case { Status: 201, Body: { } held }:
+                    return new(held, Outcome.Confirmed);
+                case { Status: 409, Conflict.AvailableSeats.Count: 0 }:
+                    return new(null, Outcome.SoldOut);
+                case { Status: 409 }:
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken); // the free seats are locked by holds in flight: a moment, then again
+                    continue;
+                default:
+                    return new(null, Fail("hold", hold.Status));
+            }
+        }
+
+        return new(null, Outcome.GaveUp);
+    }
+
+    /// <summary>Seats from the map, and after a refusal one it names as free a moment ago, until one holds or none is left.</summary>
+    private async Task<HoldAttempt> HoldNamedSeatAsync(BuyerSession buyer, string pass, SeatMap map, Random random, CancellationToken cancellationToken)
+    {
         var tried = new HashSet<Guid>();
-        ReservationAnswer? reservation = null;
         Guid? suggested = null;
-        while (reservation is null)
+        while (true)
         {
             if (tried.Count >= MaxHoldAttempts)
             {
-                return Outcome.GaveUp;
+                return new(null, Outcome.GaveUp);
             }
 
             if ((suggested ?? map.Pick(random, tried)) is not { } seat)
             {
                 if (map.AvailableCount == 0)
                 {
-                    return Outcome.SoldOut;
+                    return new(null, Outcome.SoldOut);
                 }
 
                 await Task.Delay(SeatMap.RefreshInterval, cancellationToken); // tried every seat it showed: wait for a fresher map
@@ -246,7 +292,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
                 {
                     if (available.Count == 0)
                     {
-                        return Outcome.SoldOut;
+                        return new(null, Outcome.SoldOut);
                     }
 
                     suggested = available.Select(s => (Guid?)s.Id).FirstOrDefault(id => !tried.Contains(id!.Value));
@@ -255,18 +301,15 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
                 continue;
             }
 
-            if (hold is not { Status: 201, Body: { } held })
-            {
-                return Fail("hold", hold.Status);
-            }
-
-            reservation = held;
+            return hold is { Status: 201, Body: { } held } ? new(held, Outcome.Confirmed) : new(null, Fail("hold", hold.Status));
         }
+    }
 
-        _seatFound.Record(Stopwatch.GetElapsedTime(started));
-
-        started = Stopwatch.GetTimestamp();
-        poll = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+    /// <summary>Pays for the held seat (again while PaymentService has not learnt of it yet), then polls until confirmed.</summary>
+    private async Task<Outcome> PayAndConfirmAsync(BuyerSession buyer, ReservationAnswer reservation, Stopwatch deadline, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var poll = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
         while (true)
         {
             var payment = Count(await buyer.PayAsync(reservation.Id, $"flash-{reservation.Id:N}", cancellationToken));

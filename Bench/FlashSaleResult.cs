@@ -42,5 +42,5 @@ internal sealed record FlashSaleFairness(long ComparablePairs, long InvertedPair
 internal sealed record SalePoint(double Second, int Held, int Confirmed);
 
 internal sealed record FlashSalePhase(
-    int Seats, int BuyerCount, double ArrivalWindowSeconds, double PreparationSeconds, FlashSaleBuyers Buyers, FlashSaleLedger Ledger,
+    int Seats, int BuyerCount, HoldMode HoldMode, double ArrivalWindowSeconds, double PreparationSeconds, FlashSaleBuyers Buyers, FlashSaleLedger Ledger,
     double? SoldOutAfterSeconds, double ConfirmedPerSecond, FlashSaleSteps Steps, FlashSaleFairness Fairness, List<SalePoint> SeatsOverTime);

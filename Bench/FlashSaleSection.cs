@@ -20,7 +20,7 @@ internal static class FlashSaleSection
         page.Append(CultureInfo.InvariantCulture, $"""
             <h3>Flash sale: {sale.Seats:#,0} seats, {sale.BuyerCount:#,0} buyers arriving within {sale.ArrivalWindowSeconds:0} s</h3>
             <p class="note">Each buyer was signed up, replicated and topped up with {FlashSaleSettings.TopUp:0.00} beforehand ({sale.PreparationSeconds:0} s, not measured), then enters the
-            queue, polls until admitted, holds a seat from the seat map (when one is taken, one the refusal names as free a moment ago; a refusal naming none is sold out), pays, and polls until confirmed. Admission lets
+            queue, polls until admitted, {(sale.HoldMode == HoldMode.AnySeat ? "asks for any free seat (ConcertService picks it; a refusal naming none free is sold out)" : "holds a seat from the seat map (when one is taken, one the refusal names as free a moment ago; a refusal naming none is sold out)")}, pays, and polls until confirmed. Admission lets
             1,000 in every 100 ms, so the system, not the admitter, is the limit. A rehearsal a tenth this size, on another concert with buyers of its own,
             ran first, so the booking path is compiled as on a system that has sold seats before. Everything below the buyers' table is reconciled from the databases with SQL.</p>
             <table><tr><th>reconciled from the databases</th><th></th></tr>
