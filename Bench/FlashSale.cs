@@ -229,8 +229,9 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
     private readonly record struct HoldAttempt(ReservationAnswer? Reservation, Outcome Outcome);
 
     /// <summary>
-    /// Any free seat, asked again while the refusal says seats are free but locked by holds in flight; a refusal
-    /// naming none free is sold out.
+    /// Any free seat, asked again while the refusal says seats are free but locked by holds in flight, and after a
+    /// time-out (asked again with the same pass, a hold answers with the seat the pass holds, so a hold that committed
+    /// after the client gave up is not left to expire); a refusal naming none free is sold out.
     /// </summary>
     private async Task<HoldAttempt> HoldAnySeatAsync(BuyerSession buyer, string pass, CancellationToken cancellationToken)
     {
@@ -241,8 +242,10 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
             _holdRequest.Record(Stopwatch.GetElapsedTime(started));
             switch (hold)
             {
-                case { Status: 201, Body: { } held }:
+                case { Status: 200 or 201, Body: { } held }:
                     return new(held, Outcome.Confirmed);
+                case { TimedOut: true }:
+                    continue;
                 case { Status: 409, Conflict.AvailableSeats.Count: 0 }:
                     return new(null, Outcome.SoldOut);
                 case { Status: 409 }:

@@ -40,17 +40,24 @@ public sealed class HoldSeat(
 
     /// <summary>
     /// For a hold of any free seat: the concert, whether the replica knows the user, whether the user's seat count exists,
-    /// and whether any seat is still free, in one round trip, so that once a sale is sold out a hold costs only this.
+    /// the seat the pass already holds, and whether any seat is still free, in one round trip, so that once a sale is
+    /// sold out a hold costs only this.
     /// </summary>
-    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, Guid, CancellationToken, Task<ConcertCheck?>>> CheckConcert = new(() =>
-        EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<ConcertDbContext, Guid, Guid, CancellationToken, ConcertCheck?>>(
-            (db, concertId, userId, _) => db.Concerts.AsNoTracking()
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, Guid, Guid, CancellationToken, Task<ConcertCheck?>>> CheckConcert = new(() =>
+        EF.CompileAsyncQuery(KnownUsers.WithKnownUserRule<Func<ConcertDbContext, Guid, Guid, Guid, CancellationToken, ConcertCheck?>>(
+            (db, concertId, userId, passTokenId, _) => db.Concerts.AsNoTracking()
                 .Where(c => c.Id == concertId)
                 .Select(c => new ConcertCheck(
                     db.Users.Any(u => u.IsKnownAs(userId)),
                     db.UserSeatCounts.Any(n => n.UserId == userId && n.ConcertId == concertId),
+                    db.Reservations.FirstOrDefault(r => r.PassTokenId == passTokenId && r.Status == ReservationStatus.Pending),
                     db.Seats.Any(s => s.ConcertId == concertId && s.Status == SeatStatus.Available)))
                 .FirstOrDefault())));
+
+    /// <summary>The pending reservation an entry pass holds, if any.</summary>
+    private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, CancellationToken, Task<Reservation?>>> HeldWithPass = new(() =>
+        EF.CompileAsyncQuery((ConcertDbContext db, Guid passTokenId, CancellationToken _) => db.Reservations.AsNoTracking()
+            .FirstOrDefault(r => r.PassTokenId == passTokenId && r.Status == ReservationStatus.Pending)));
 
     /// <summary>A concert's free seats, for <see cref="SeatAvailability"/> to suggest when a hold is refused as taken.</summary>
     private static readonly CompiledPerModel<Func<ConcertDbContext, Guid, IAsyncEnumerable<AvailableSeat>>> AvailableSeats = new(() =>
@@ -112,7 +119,9 @@ public sealed class HoldSeat(
     /// Holds whichever seat of the concert is free, first in label order: the database hands each of concurrent holds a
     /// different seat, skipping the rows the others have locked instead of queueing behind them, so in a sale a buyer
     /// is not refused a seat another buyer took while the request waited its turn. The same checks and limits as a
-    /// named seat's hold apply.
+    /// named seat's hold apply. Asked again with the same pass, it answers with the seat the pass holds: a buyer whose
+    /// request timed out after the hold committed asks again and gets it, instead of a seat held for nobody until it
+    /// expires.
     /// </summary>
     public async Task<HoldSeatResult> HoldAnyAsync(Guid userId, Guid concertId, string? entryPass, CancellationToken cancellationToken)
     {
@@ -121,7 +130,14 @@ public sealed class HoldSeat(
             return new HoldSeatResult.NoEntryPass();
         }
 
-        var found = await CheckConcert.For(db)(db, concertId, userId, cancellationToken);
+        // The pass first, before the round trip: it names the hold this request may have made already.
+        var now = time.GetUtcNow();
+        if (RefusePass(entryPass, userId, concertId, now, out var pass) is { } refused)
+        {
+            return refused;
+        }
+
+        var found = await CheckConcert.For(db)(db, concertId, userId, pass.TokenId, cancellationToken);
         if (await RefuseUnknownUserAsync(userId, found?.UserKnown, cancellationToken) is { } unknownUser)
         {
             return unknownUser;
@@ -132,10 +148,9 @@ public sealed class HoldSeat(
             return new HoldSeatResult.UnknownConcert();
         }
 
-        var now = time.GetUtcNow();
-        if (RefusePass(entryPass, userId, concertId, now, out var pass) is { } refused)
+        if (found.HeldWithPass is { } earlier)
         {
-            return refused;
+            return new HoldSeatResult.AlreadyHeld(earlier);
         }
 
         if (!found.AnySeatFree)
@@ -154,7 +169,10 @@ public sealed class HoldSeat(
             .AsNoTracking().ToListAsync(cancellationToken)).FirstOrDefault();
         if (free is not null && await HoldInTransactionAsync(free, userId, pass, now, cancellationToken) is { } result)
         {
-            return result;
+            // The same request sent twice at once: one holds, the other answers with its seat.
+            return result is HoldSeatResult.PassAlreadyHolding && await HeldWithPass.For(db)(db, pass.TokenId, cancellationToken) is { } concurrent
+                ? new HoldSeatResult.AlreadyHeld(concurrent)
+                : result;
         }
 
         // Every seat still free is locked by a hold in flight, any of which may yet roll back: not sold out, not now.
@@ -292,5 +310,5 @@ public sealed class HoldSeat(
 
     private sealed record SeatCheck(Seat Seat, bool UserKnown, bool SeatCounted);
 
-    private sealed record ConcertCheck(bool UserKnown, bool SeatCounted, bool AnySeatFree);
+    private sealed record ConcertCheck(bool UserKnown, bool SeatCounted, Reservation? HeldWithPass, bool AnySeatFree);
 }

@@ -12,6 +12,9 @@ public abstract record HoldSeatResult
     /// <summary>The seat is Held for the reservation, committed with ReservationCreated.</summary>
     public sealed record Held(Reservation Reservation) : HoldSeatResult;
 
+    /// <summary>A hold of any free seat asked again with the same pass: the seat it holds already, unchanged.</summary>
+    public sealed record AlreadyHeld(Reservation Reservation) : HoldSeatResult;
+
     /// <summary>Not in this service's replica (or, in Http lookup mode, UserService says so).</summary>
     public sealed record UnknownUser : HoldSeatResult;
 

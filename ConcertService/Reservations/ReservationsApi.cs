@@ -27,7 +27,7 @@ public static class ReservationsApi
         return app;
     }
 
-    internal static async Task<Results<Created<ReservationResponse>, ProblemHttpResult>> ReserveSeat(
+    internal static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ProblemHttpResult>> ReserveSeat(
         ClaimsPrincipal caller, ReserveSeatRequest request, [FromHeader(Name = EntryPassHeader)] string? entryPass, HoldSeat hold,
         CancellationToken cancellationToken)
     {
@@ -52,9 +52,10 @@ public static class ReservationsApi
     }
 
     /// <summary><paramref name="target"/> is the seat named, or the concert whose any free seat was asked for.</summary>
-    private static Results<Created<ReservationResponse>, ProblemHttpResult> ToHttp(HoldSeatResult result, Guid userId, Guid target) => result switch
+    private static Results<Created<ReservationResponse>, Ok<ReservationResponse>, ProblemHttpResult> ToHttp(HoldSeatResult result, Guid userId, Guid target) => result switch
     {
         HoldSeatResult.Held(var reservation) => TypedResults.Created($"/reservations/{reservation.Id}", ReservationResponse.From(reservation)),
+        HoldSeatResult.AlreadyHeld(var reservation) => TypedResults.Ok(ReservationResponse.From(reservation)),
         HoldSeatResult.UnknownUser => KnownUsers.UnknownUser(userId),
         HoldSeatResult.UserLookupUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "User lookup unavailable",
             "UserService did not answer the user lookup (UserLookup:Mode=Http); the default Replica mode does not depend on it."),
