@@ -259,7 +259,10 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
         return new(null, Outcome.GaveUp);
     }
 
-    /// <summary>Seats from the map, and after a refusal one it names as free a moment ago, until one holds or none is left.</summary>
+    /// <summary>
+    /// Seats from the map, and after a refusal one it names as free a moment ago, until one holds or none is left; the
+    /// same seat again after a time-out.
+    /// </summary>
     private async Task<HoldAttempt> HoldNamedSeatAsync(BuyerSession buyer, string pass, SeatMap map, Random random, CancellationToken cancellationToken)
     {
         var tried = new HashSet<Guid>();
@@ -285,6 +288,12 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
             var attempt = Stopwatch.GetTimestamp();
             var hold = Count(await buyer.HoldAsync(seat, pass, cancellationToken));
             _holdRequest.Record(Stopwatch.GetElapsedTime(attempt));
+            if (hold.TimedOut)
+            {
+                suggested = seat; // asked again with the same pass, a hold the pass made answers with itself
+                continue;
+            }
+
             if (hold.Status == 409)
             {
                 tried.Add(seat);
@@ -304,7 +313,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
                 continue;
             }
 
-            return hold is { Status: 201, Body: { } held } ? new(held, Outcome.Confirmed) : new(null, Fail("hold", hold.Status));
+            return hold is { Status: 200 or 201, Body: { } held } ? new(held, Outcome.Confirmed) : new(null, Fail("hold", hold.Status));
         }
     }
 

@@ -35,7 +35,8 @@ public sealed class HoldSeat(
                 .Select(s => new SeatCheck(
                     s,
                     db.Users.Any(u => u.IsKnownAs(userId)),
-                    db.UserSeatCounts.Any(c => c.UserId == userId && c.ConcertId == s.ConcertId)))
+                    db.UserSeatCounts.Any(c => c.UserId == userId && c.ConcertId == s.ConcertId),
+                    db.Reservations.Where(r => r.Id == s.ReservationId && r.Status == ReservationStatus.Pending).Select(r => r.PassTokenId).FirstOrDefault()))
                 .FirstOrDefault())));
 
     /// <summary>
@@ -94,10 +95,13 @@ public sealed class HoldSeat(
         }
 
         // A seat already taken is refused before any transaction: near the end of a sale most attempts are these, and
-        // the conditional UPDATE below would refuse them anyway (it matches Available seats only).
+        // the conditional UPDATE below would refuse them anyway (it matches Available seats only). Unless this very
+        // pass holds it: then the request is the same hold asked again, and its answer is that hold.
         if (seat.Status != SeatStatus.Available)
         {
-            return await TakenAsync(seat, cancellationToken);
+            return found.HoldingPass == pass.TokenId
+                ? await AlreadyHeldOrTakenAsync(seat, pass, cancellationToken)
+                : await TakenAsync(seat, cancellationToken);
         }
 
         if (!found.SeatCounted)
@@ -111,9 +115,16 @@ public sealed class HoldSeat(
             return result;
         }
 
+        // Taken between the check and the UPDATE, perhaps by the same request sent twice at once.
         await transaction.RollbackAsync(cancellationToken);
-        return await TakenAsync(seat, cancellationToken);
+        return await AlreadyHeldOrTakenAsync(seat, pass, cancellationToken);
     }
+
+    /// <summary>The hold this pass has of the seat, when it has one; else the seat is taken by another.</summary>
+    private async Task<HoldSeatResult> AlreadyHeldOrTakenAsync(Seat seat, EntryPassClaims pass, CancellationToken cancellationToken) =>
+        await HeldWithPass.For(db)(db, pass.TokenId, cancellationToken) is { } earlier && earlier.SeatId == seat.Id
+            ? new HoldSeatResult.AlreadyHeld(earlier)
+            : await TakenAsync(seat, cancellationToken);
 
     /// <summary>
     /// Holds whichever seat of the concert is free, first in label order: the database hands each of concurrent holds a
@@ -308,7 +319,8 @@ public sealed class HoldSeat(
         }
     }
 
-    private sealed record SeatCheck(Seat Seat, bool UserKnown, bool SeatCounted);
+    /// <summary><paramref name="HoldingPass"/>: the pass of the pending reservation holding the seat, if one does.</summary>
+    private sealed record SeatCheck(Seat Seat, bool UserKnown, bool SeatCounted, Guid? HoldingPass);
 
     private sealed record ConcertCheck(bool UserKnown, bool SeatCounted, Reservation? HeldWithPass, bool AnySeatFree);
 }

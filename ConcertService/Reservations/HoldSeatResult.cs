@@ -12,7 +12,7 @@ public abstract record HoldSeatResult
     /// <summary>The seat is Held for the reservation, committed with ReservationCreated.</summary>
     public sealed record Held(Reservation Reservation) : HoldSeatResult;
 
-    /// <summary>A hold of any free seat asked again with the same pass: the seat it holds already, unchanged.</summary>
+    /// <summary>A hold asked again with the pass that holds it (any free seat, or the seat it holds): that hold, unchanged.</summary>
     public sealed record AlreadyHeld(Reservation Reservation) : HoldSeatResult;
 
     /// <summary>Not in this service's replica (or, in Http lookup mode, UserService says so).</summary>

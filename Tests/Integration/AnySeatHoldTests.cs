@@ -8,7 +8,7 @@ namespace ConcertBooking.Tests.Integration;
 /// <summary>
 /// A hold of any free seat of a concert: concurrent buyers each get a different seat, none is refused a seat that
 /// another took while the request waited, the last seat goes once, and a sold-out concert says so; a pass holds one
-/// seat, and asking again with it answers with that seat.
+/// seat, and asking again with it (for any seat, or for the seat it holds) answers with that hold.
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
@@ -116,6 +116,29 @@ public sealed class AnySeatHoldTests
         var held = (await _booking.SeatsAsync()).Where(s => s.Status == "Held").Select(s => s.Id).ToList();
         Assert.That(held, Has.Member(reservations[0]!.SeatId));
         Assert.That((await _booking.ReservationAsync(buyer, reservations[0]!.Id)).Status, Is.EqualTo("Pending"));
+    }
+
+    [Test]
+    public async Task A_named_seat_asked_again_with_the_pass_that_holds_it_answers_with_that_hold()
+    {
+        var buyer = await _booking.SignUpReplicatedAsync("Named again");
+        var pass = await _booking.EntryPassAsync(buyer);
+        var seat = (await _booking.SeatsAsync()).First(s => s.Label == "T46");
+
+        // Twice at once, as a client whose first request timed out would send it again, then once more.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => _booking.ReserveRawAsync(buyer, seat.Id, pass)));
+        var again = await _booking.ReserveRawAsync(buyer, seat.Id, pass);
+
+        Assert.That(answers.Select(a => a.StatusCode), Is.EquivalentTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK }),
+            string.Join("\n", await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()))));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync());
+        var reservations = await Task.WhenAll(answers.Append(again).Select(a => a.Content.ReadFromJsonAsync<ReservationResponse>()));
+        Assert.That(reservations.Select(r => (r!.Id, r.SeatId)).Distinct(), Has.Exactly(1).Items, "one reservation of the seat, answered three times");
+
+        // Another buyer naming that seat is still refused: it is taken, by someone else.
+        var other = await _booking.SignUpReplicatedAsync("Someone else");
+        var refused = await _booking.ReserveRawAsync(other, seat.Id, await _booking.EntryPassAsync(other));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
 
     [Test]
