@@ -39,6 +39,18 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
     /// <paramref name="token"/> and <paramref name="payment"/> add or override ConcertService, TokenService and
     /// PaymentService settings (hold time, admission lifetime...).
     /// </summary>
+    /// <summary>ConcertService settings for a demo concert of one row of <paramref name="seats"/> seats at 10.00, as entry <paramref name="index"/>.</summary>
+    public static (string Key, string Value)[] SmallConcert(int index, Guid id, string row, int seats) =>
+    [
+        ($"Concerts:Demo:{index}:Id", id.ToString()),
+        ($"Concerts:Demo:{index}:Name", $"Concert of {seats} seats"),
+        ($"Concerts:Demo:{index}:Venue", "Small hall"),
+        ($"Concerts:Demo:{index}:StartsAt", "2030-01-02T20:00:00+00:00"),
+        ($"Concerts:Demo:{index}:Rows:0", row),
+        ($"Concerts:Demo:{index}:SeatsPerRow", seats.ToString(global::System.Globalization.CultureInfo.InvariantCulture)),
+        ($"Concerts:Demo:{index}:Price", "10.00"),
+    ];
+
     public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null,
         TestTransport transport = TestTransport.RabbitMq, (string Key, string Value)[]? payment = null) => new()
     {

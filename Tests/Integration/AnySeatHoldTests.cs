@@ -24,8 +24,8 @@ public sealed class AnySeatHoldTests
     {
         _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(concert:
         [
-            .. SmallConcert(3, ThreeSeatsConcertId, "R", 3),
-            .. SmallConcert(4, TwoSeatsConcertId, "Q", 2),
+            .. BookingDriver.SmallConcert(3, ThreeSeatsConcertId, "R", 3),
+            .. BookingDriver.SmallConcert(4, TwoSeatsConcertId, "Q", 2),
         ]));
         _booking = new BookingDriver(_system);
     }
@@ -168,17 +168,6 @@ public sealed class AnySeatHoldTests
         Assert.That(both.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await both.Content.ReadAsStringAsync(), Does.Contain("one of the two"));
     }
-
-    private static IEnumerable<(string, string)> SmallConcert(int index, Guid id, string row, int seats) =>
-    [
-        ($"Concerts:Demo:{index}:Id", id.ToString()),
-        ($"Concerts:Demo:{index}:Name", $"Concert of {seats} seats"),
-        ($"Concerts:Demo:{index}:Venue", "Small hall"),
-        ($"Concerts:Demo:{index}:StartsAt", "2030-01-02T20:00:00+00:00"),
-        ($"Concerts:Demo:{index}:Rows:0", row),
-        ($"Concerts:Demo:{index}:SeatsPerRow", seats.ToString()),
-        ($"Concerts:Demo:{index}:Price", "10.00"),
-    ];
 
     private sealed record Refusal(string? Title, string? Detail, List<AvailableSeat>? AvailableSeats);
 }

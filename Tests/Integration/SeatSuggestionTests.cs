@@ -24,13 +24,7 @@ public sealed class SeatSuggestionTests
         [
             // Read afresh on every refusal, so that what a test holds is what the next refusal knows.
             ("Reservations:SeatSuggestionsMaxAge", "00:00:00"),
-            ("Concerts:Demo:3:Id", SmallConcertId.ToString()),
-            ("Concerts:Demo:3:Name", "Small concert"),
-            ("Concerts:Demo:3:Venue", "Small hall"),
-            ("Concerts:Demo:3:StartsAt", "2030-01-02T20:00:00+00:00"),
-            ("Concerts:Demo:3:Rows:0", "S"),
-            ("Concerts:Demo:3:SeatsPerRow", "2"),
-            ("Concerts:Demo:3:Price", "10.00"),
+            .. BookingDriver.SmallConcert(3, SmallConcertId, "S", 2),
         ]));
         _booking = new BookingDriver(_system);
     }
