@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.ConcertService.Data;
 
-public class ConcertDbContext(DbContextOptions options) : DbContext(options), IUserReplicaStore
+public class ConcertDbContext(DbContextOptions options) : ServiceDbContext(options), IUserReplicaStore
 {
     public const string Schema = "concert";
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.PaymentService.Data;
 
-public class PaymentDbContext(DbContextOptions options) : DbContext(options), IUserReplicaStore
+public class PaymentDbContext(DbContextOptions options) : ServiceDbContext(options), IUserReplicaStore
 {
     public const string Schema = "payment";
 

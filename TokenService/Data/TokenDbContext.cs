@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.TokenService.Data;
 
-public class TokenDbContext(DbContextOptions options) : DbContext(options), IUserReplicaStore
+public class TokenDbContext(DbContextOptions options) : ServiceDbContext(options), IUserReplicaStore
 {
     public const string Schema = "token";
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.UserService.Data;
 
-public class UserDbContext(DbContextOptions options) : DbContext(options)
+public class UserDbContext(DbContextOptions options) : ServiceDbContext(options)
 {
     public const string Schema = "users";
 
