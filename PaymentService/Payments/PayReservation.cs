@@ -78,11 +78,12 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
     }
 
     /// <summary>
-    /// One transaction, in this order: the payment row (which claims the key and the reservation), the reservation's
-    /// <c>Pending → Paid</c>, the debit, PaymentCompleted. Claiming the key first is what makes a retry sent while
+    /// One transaction, in this order: the payment row (which claims the key and the reservation) with PaymentCompleted,
+    /// the reservation's <c>Pending → Paid</c>, the debit. Claiming the key first is what makes a retry sent while
     /// this attempt is still in its transaction replay its answer: the retry's insert of the same key waits on the
     /// unique index until this one commits (and then fails, so it reads the committed payment) or rolls back (and then
-    /// it makes its own attempt). It never reaches the wallet while this attempt's debit is undecided.
+    /// it makes its own attempt). It never reaches the wallet while this attempt's debit is undecided. The event goes
+    /// in with the payment row, in the same round trip: any refusal after it rolls both back.
     /// </summary>
     private async Task<PayReservationResult> ChargeAsync(
         (Payment Payment, PaymentCompleted Event) completed, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken cancellationToken)
@@ -90,6 +91,7 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
         var payment = completed.Payment;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Payments.Add(payment);
+        outbox.Add(completed.Event, partitionKey: payment.ReservationId.ToString());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -114,8 +116,6 @@ public sealed class PayReservation(PaymentDbContext db, IOutbox outbox, DebitWal
             return await RefuseAsync(payment, now, cancellationToken);
         }
 
-        outbox.Add(completed.Event, partitionKey: payment.ReservationId.ToString());
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new PayReservationResult.Paid(payment);
     }
