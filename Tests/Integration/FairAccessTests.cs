@@ -16,35 +16,21 @@ namespace ConcertBooking.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
-public sealed class FairAccessTests
+public sealed class FairAccessTests : BookingSystemFixture
 {
     private const int MaxSeatsPerUser = 3;
-    private ConcertBookingSystem _system = null!;
-    private BookingDriver _booking = null!;
 
-    [OneTimeSetUp]
-    public async Task StartSystem()
-    {
-        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options(concert: [("Reservations:MaxSeatsPerUser", MaxSeatsPerUser.ToString())]));
-        _booking = new BookingDriver(_system);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopSystem()
-    {
-        _booking.Dispose();
-        await _system.DisposeAsync();
-    }
+    protected override SystemOptions SystemSettings() => BookingDriver.Options(concert: [("Reservations:MaxSeatsPerUser", MaxSeatsPerUser.ToString())]);
 
     [Test]
     public async Task One_pass_cannot_hold_two_seats_at_once_even_when_the_requests_race()
     {
-        var user = await _booking.SignUpReplicatedAsync("One Pass");
-        var pass = await _booking.EntryPassAsync(user);
+        var user = await Booking.SignUpReplicatedAsync("One Pass");
+        var pass = await Booking.EntryPassAsync(user);
         // Seats of their own (T40-T45): the other test takes the first free ones.
-        var seats = (await _booking.SeatsAsync()).Where(s => s.Label is "T40" or "T41" or "T42" or "T43" or "T44" or "T45").ToList();
+        var seats = (await Booking.SeatsAsync()).Where(s => s.Label is "T40" or "T41" or "T42" or "T43" or "T44" or "T45").ToList();
 
-        var responses = await Task.WhenAll(seats.Select(seat => _booking.ReserveRawAsync(user, seat.Id, pass)));
+        var responses = await Task.WhenAll(seats.Select(seat => Booking.ReserveRawAsync(user, seat.Id, pass)));
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(1), string.Join("\n", bodies.Distinct()));
@@ -55,12 +41,12 @@ public sealed class FairAccessTests
         // Once that hold is paid, the same pass may hold the next seat: one at a time, not one in all.
         var held = (await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created)
             .Select(r => System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ReservationResponse>(r.Content)))).Single()!;
-        await _booking.WaitPayableAsync(user, held.Id, "Pending");
-        await _booking.ChargeAsync(user, 100.00m);
-        Assert.That((await _booking.PayRawAsync(held.Id, user, Guid.NewGuid().ToString())).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await _booking.WaitReservationAsync(user, held.Id, "Confirmed");
+        await Booking.WaitPayableAsync(user, held.Id, "Pending");
+        await Booking.ChargeAsync(user, 100.00m);
+        Assert.That((await Booking.PayRawAsync(held.Id, user, Guid.NewGuid().ToString())).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Booking.WaitReservationAsync(user, held.Id, "Confirmed");
         var next = seats.First(s => s.Id != held.SeatId);
-        var again = await _booking.ReserveRawAsync(user, next.Id, pass);
+        var again = await Booking.ReserveRawAsync(user, next.Id, pass);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), await again.Content.ReadAsStringAsync());
         TestContext.Out.WriteLine($"Verified: {seats.Count} racing holds with one pass, 1 won and {seats.Count - 1} were 409; after paying, the pass held the next seat");
     }
@@ -68,14 +54,14 @@ public sealed class FairAccessTests
     [Test]
     public async Task A_user_cannot_exceed_the_per_concert_cap_with_several_passes_even_when_the_requests_race()
     {
-        var user = await _booking.SignUpReplicatedAsync("Many Passes");
+        var user = await Booking.SignUpReplicatedAsync("Many Passes");
         // Genuine passes, signed with the service's key for distinct queue tokens: as if the user had entered the queue
         // again and again (or from several accounts' tokens re-issued to them).
-        var codec = new EntryPassCodec(_system.Concert.Services.GetRequiredService<IOptions<EntryPassOptions>>(), TimeProvider.System);
-        var seats = (await _booking.SeatsAsync()).Where(s => s.Label.StartsWith("T2", StringComparison.Ordinal) && s.Label.Length == 3).Take(MaxSeatsPerUser + 3).ToList();
+        var codec = new EntryPassCodec(BookingSystem.Concert.Services.GetRequiredService<IOptions<EntryPassOptions>>(), TimeProvider.System);
+        var seats = (await Booking.SeatsAsync()).Where(s => s.Label.StartsWith("T2", StringComparison.Ordinal) && s.Label.Length == 3).Take(MaxSeatsPerUser + 3).ToList();
         var passes = seats.Select(_ => codec.Sign(new EntryPassClaims(user.Id, BookingDriver.TestConcertId, Guid.NewGuid(), DateTimeOffset.UtcNow.AddMinutes(2)))).ToList();
 
-        var responses = await Task.WhenAll(seats.Zip(passes).Select(pair => _booking.ReserveRawAsync(user, pair.First.Id, pair.Second)));
+        var responses = await Task.WhenAll(seats.Zip(passes).Select(pair => Booking.ReserveRawAsync(user, pair.First.Id, pair.Second)));
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(MaxSeatsPerUser), string.Join("\n", bodies.Distinct()));
@@ -84,14 +70,14 @@ public sealed class FairAccessTests
         Assert.That(await HeldOrSoldAsync(user), Is.EqualTo(MaxSeatsPerUser));
 
         // Another user is not affected by this one's cap.
-        var other = await _booking.SignUpReplicatedAsync("Someone Else");
-        var free = (await _booking.SeatsAsync()).First(s => s.Status == "Available");
-        var reserved = await _booking.ReserveRawAsync(other, free.Id, await _booking.EntryPassAsync(other));
+        var other = await Booking.SignUpReplicatedAsync("Someone Else");
+        var free = (await Booking.SeatsAsync()).First(s => s.Status == "Available");
+        var reserved = await Booking.ReserveRawAsync(other, free.Id, await Booking.EntryPassAsync(other));
         Assert.That(reserved.StatusCode, Is.EqualTo(HttpStatusCode.Created), await reserved.Content.ReadAsStringAsync());
         TestContext.Out.WriteLine($"Verified: {seats.Count} racing holds with {passes.Count} passes, {MaxSeatsPerUser} won (the cap), the rest 409");
     }
 
     private Task<int> HeldOrSoldAsync(TestUser user) =>
-        _system.Concert.WithScopeAsync(services => services.GetRequiredService<ConcertDbContext>().Reservations
+        BookingSystem.Concert.WithScopeAsync(services => services.GetRequiredService<ConcertDbContext>().Reservations
             .CountAsync(r => r.UserId == user.Id && (r.Status == ReservationStatus.Pending || r.Status == ReservationStatus.Confirmed)));
 }

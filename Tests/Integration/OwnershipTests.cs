@@ -18,10 +18,8 @@ namespace ConcertBooking.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category(TestCategories.Integration)]
-public sealed partial class OwnershipTests
+public sealed partial class OwnershipTests : BookingSystemFixture
 {
-    private ConcertBookingSystem _system = null!;
-    private BookingDriver _booking = null!;
     private TestUser _owner = null!;
     private TestUser _other = null!;
     private Dictionary<string, string> _ids = null!;
@@ -63,25 +61,22 @@ public sealed partial class OwnershipTests
 
     public static IEnumerable<TestCaseData> RouteCases() => Routes.Select(r => new TestCaseData(r).SetArgDisplayNames(r.ToString()));
 
-    [OneTimeSetUp]
-    public async Task StartSystem()
+    protected override async Task StartedAsync()
     {
-        _system = await ConcertBookingSystem.StartAsync(BookingDriver.Options());
-        _booking = new BookingDriver(_system);
-        _owner = await _booking.SignUpReplicatedAsync("Owner");
-        _other = await _booking.SignUpReplicatedAsync("Other");
+        _owner = await Booking.SignUpReplicatedAsync("Owner");
+        _other = await Booking.SignUpReplicatedAsync("Other");
 
         // The owner holds a seat, has a payment refused for want of money, then tops up and pays: a reservation with a
         // refused and a completed payment, a queue token and its pass.
-        var queueToken = await _booking.EnterQueueAsync(BookingDriver.TestConcertId, _owner);
-        var pass = (await _booking.WaitUntilAdmittedAsync(_owner, queueToken.TokenId)).EntryPass!;
-        var reservation = await _booking.ReserveAsync(_owner, (await _booking.SeatAsync("T1")).Id, pass);
-        await _booking.WaitPayableAsync(_owner, reservation.Id, "Pending");
-        Assert.That((await _booking.PayRawAsync(reservation.Id, _owner, Guid.NewGuid().ToString())).StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
-        await Eventually.Until(async () => (await _booking.Concert.SendAsAsync(_owner, HttpMethod.Get, $"/reservations/{reservation.Id}/last-payment-failure")).StatusCode,
+        var queueToken = await Booking.EnterQueueAsync(BookingDriver.TestConcertId, _owner);
+        var pass = (await Booking.WaitUntilAdmittedAsync(_owner, queueToken.TokenId)).EntryPass!;
+        var reservation = await Booking.ReserveAsync(_owner, (await Booking.SeatAsync("T1")).Id, pass);
+        await Booking.WaitPayableAsync(_owner, reservation.Id, "Pending");
+        Assert.That((await Booking.PayRawAsync(reservation.Id, _owner, Guid.NewGuid().ToString())).StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
+        await Eventually.Until(async () => (await Booking.Concert.SendAsAsync(_owner, HttpMethod.Get, $"/reservations/{reservation.Id}/last-payment-failure")).StatusCode,
             status => status == HttpStatusCode.OK, "ConcertService to record the refused payment");
-        await _booking.ChargeAsync(_owner, 100.00m);
-        var paid = await _booking.PayRawAsync(reservation.Id, _owner, Guid.NewGuid().ToString());
+        await Booking.ChargeAsync(_owner, 100.00m);
+        var paid = await Booking.PayRawAsync(reservation.Id, _owner, Guid.NewGuid().ToString());
         Assert.That(paid.StatusCode, Is.EqualTo(HttpStatusCode.Created), await paid.Content.ReadAsStringAsync());
         var payment = (await paid.Content.ReadFromJsonAsync<PaymentService.Payments.PaymentResponse>())!;
 
@@ -92,16 +87,9 @@ public sealed partial class OwnershipTests
             ["paymentId"] = payment.Id.ToString(),
             ["tokenId"] = queueToken.TokenId.ToString(),
             ["concertId"] = BookingDriver.TestConcertId.ToString(),
-            ["seatId"] = (await _booking.SeatAsync("T3")).Id.ToString(),
+            ["seatId"] = (await Booking.SeatAsync("T3")).Id.ToString(),
             ["pass"] = pass,
         };
-    }
-
-    [OneTimeTearDown]
-    public async Task StopSystem()
-    {
-        _booking.Dispose();
-        await _system.DisposeAsync();
     }
 
     [TestCaseSource(nameof(RouteCases))]
@@ -136,7 +124,7 @@ public sealed partial class OwnershipTests
     {
         var services = new (string Name, IServiceProvider Services)[]
         {
-            ("users", _system.Users.Services), ("concert", _system.Concert.Services), ("payment", _system.Payment.Services), ("token", _system.Token.Services),
+            ("users", BookingSystem.Users.Services), ("concert", BookingSystem.Concert.Services), ("payment", BookingSystem.Payment.Services), ("token", BookingSystem.Token.Services),
         };
         var unguarded = new List<string>();
         var userRoutes = new List<string>();
@@ -172,10 +160,10 @@ public sealed partial class OwnershipTests
     {
         var client = route.Service switch
         {
-            "users" => _booking.Users,
-            "concert" => _booking.Concert,
-            "payment" => _booking.Payment,
-            _ => _booking.Token,
+            "users" => Booking.Users,
+            "concert" => Booking.Concert,
+            "payment" => Booking.Payment,
+            _ => Booking.Token,
         };
         var request = new HttpRequestMessage(new HttpMethod(route.Method), Placeholder().Replace(route.Template, m => _ids[m.Groups[1].Value]))
         {
