@@ -34,11 +34,6 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
 
     public ConcertBookingSystem System => system;
 
-    /// <summary>
-    /// Fast admissions, the test concert and one-second grace periods around a hold's expiry; <paramref name="concert"/>,
-    /// <paramref name="token"/> and <paramref name="payment"/> add or override ConcertService, TokenService and
-    /// PaymentService settings (hold time, admission lifetime...).
-    /// </summary>
     /// <summary>ConcertService settings for a demo concert of one row of <paramref name="seats"/> seats at 10.00, as entry <paramref name="index"/>.</summary>
     public static (string Key, string Value)[] SmallConcert(int index, Guid id, string row, int seats) =>
     [
@@ -51,6 +46,11 @@ public sealed class BookingDriver(ConcertBookingSystem system) : IDisposable
         ($"Concerts:Demo:{index}:Price", "10.00"),
     ];
 
+    /// <summary>
+    /// Fast admissions, the test concert and one-second grace periods around a hold's expiry; <paramref name="concert"/>,
+    /// <paramref name="token"/> and <paramref name="payment"/> add or override ConcertService, TokenService and
+    /// PaymentService settings (hold time, admission lifetime...).
+    /// </summary>
     public static SystemOptions Options((string Key, string Value)[]? concert = null, (string Key, string Value)[]? token = null,
         TestTransport transport = TestTransport.RabbitMq, (string Key, string Value)[]? payment = null) => new()
     {
