@@ -57,6 +57,10 @@ public static class MessagingRegistration
             configureConsumers?.Invoke(bus);
             bus.AddInboxAndRetries<TDbContext>(options.Consumers);
             bus.ConfigureHealthCheckOptions(health => health.Name = ReplacedBusCheck);
+            // MassTransit would otherwise send the bus's configuration to its project after start (and log a warning
+            // wherever the internet is out of reach): what leaves the hosts is the operator's decision. Their switch is
+            // MassTransit's own, MASSTRANSIT_USAGE_TELEMETRY=true.
+            bus.DisableUsageTelemetry();
             transport.ConfigureBus(bus, options);
         });
         // MassTransit registers its bus check for readiness ("ready" tag), and calls a broker outage Degraded; here
