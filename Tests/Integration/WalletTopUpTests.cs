@@ -12,7 +12,6 @@ namespace ConcertBooking.Tests.Integration;
 [Category(TestCategories.Integration)]
 public sealed class WalletTopUpTests : BookingSystemFixture
 {
-
     protected override SystemOptions SystemSettings() => BookingDriver.Options(payment: [("Wallets:DailyTopUpLimit", "100.00")]);
 
     [Test]
