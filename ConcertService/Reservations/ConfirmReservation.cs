@@ -36,9 +36,13 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
             return new ConfirmReservationResult.Confirmed();
         }
 
-        var current = await db.Reservations.AsNoTracking().FirstAsync(r => r.Id == reservation.Id, cancellationToken);
-        if (current.Status != ReservationStatus.Expired)
+        // Expired before the payment arrived, or decided already. The decision is taken on the reservation's row before
+        // the seat is touched: a copy of this payment handled at the same moment (the reconciliation sends one under
+        // another MessageId) waits here for this transaction, then finds the reservation decided and states that
+        // decision again, rather than deciding the other way on a seat this transaction has just changed.
+        if (!await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Confirmed, paymentId, now, cancellationToken))
         {
+            var current = await db.Reservations.AsNoTracking().FirstAsync(r => r.Id == reservation.Id, cancellationToken);
             RestateOutcome(current, paymentId, amount, now);
             return new ConfirmReservationResult.AlreadyClosed(current.Status);
         }
@@ -50,7 +54,6 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
                 .SetProperty(s => s.HeldUntil, (DateTimeOffset?)null), cancellationToken);
         if (seatTaken == 1)
         {
-            await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Confirmed, paymentId, now, cancellationToken);
             // Sold after all: it counts against the user's cap again (their expiry took it off). Not refused at the cap:
             // the seat is paid for, and a refund for a free seat helps nobody.
             await db.UserSeatCounts.Where(c => c.UserId == reservation.UserId && c.ConcertId == reservation.ConcertId)
@@ -59,7 +62,8 @@ public sealed class ConfirmReservation(ConcertDbContext db, IOutbox outbox, Time
             return new ConfirmReservationResult.ConfirmedLate();
         }
 
-        await CloseAsync(reservation.Id, ReservationStatus.Expired, ReservationStatus.Rejected, paymentId, now, cancellationToken);
+        // Someone else has the seat: the reservation, whose row this transaction holds, is rejected instead.
+        await CloseAsync(reservation.Id, ReservationStatus.Confirmed, ReservationStatus.Rejected, paymentId, now, cancellationToken);
         outbox.Add(reservation.Rejected(paymentId, amount, RejectionReason, now), partitionKey: reservation.Id.ToString());
         return new ConfirmReservationResult.Rejected();
     }

@@ -119,6 +119,9 @@ public sealed class ConsumerSpecHost<TDbContext, TPostgres> : IAsyncDisposable
         await action(scope.ServiceProvider.GetRequiredService<TDbContext>());
     }
 
+    /// <summary>Whether a transaction in this host's database waits for another's lock.</summary>
+    public Task<bool> AnyWaitingForALockAsync() => WithDbAsync(LockWaits.AnyAsync);
+
     public async Task<List<OutboxMessage>> OutboxAsync<TMessage>() =>
         await WithDbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
             .Where(m => m.MessageType.StartsWith(typeof(TMessage).FullName + ","))

@@ -4,6 +4,9 @@ using ConcertBooking.ConcertService.Data;
 using ConcertBooking.ConcertService.Reservations;
 using ConcertBooking.Contracts;
 using ConcertBooking.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Tests.Specs;
 
@@ -88,6 +91,75 @@ public sealed class ConfirmReservationSpecs
         Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == rejected.ToString()), Is.Zero);
     }
 
+    [Test]
+    public async Task Two_copies_of_a_late_payment_racing_each_other_sell_the_seat_once_and_never_ask_for_a_refund()
+    {
+        // The original and a reconciliation copy of one payment (two MessageIds, so the inbox lets both in), handled at
+        // once: by two instances, or by one consuming two messages concurrently.
+        var (reservation, seat) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Available);
+        var payment = ConcertSpecData.Paid(reservation);
+
+        await using (var first = await UncommittedConfirmationAsync(payment))
+        {
+            var second = Task.Run(() => ConfirmAndCommitAsync(payment));
+            await Eventually.Until(async () => second.IsCompleted || await _host.AnyWaitingForALockAsync(), "the second copy decided, or waits for the first");
+            await first.Transaction.CommitAsync();
+            await second;
+        }
+
+        Assert.That(await ConcertSpecData.StateAsync(_host, reservation, seat), Is.EqualTo((ReservationStatus.Confirmed, SeatStatus.Sold)));
+        Assert.That((await _host.OutboxAsync<ReservationRejected>()).Count(m => m.PartitionKey == reservation.ToString()), Is.Zero,
+            "a refund of a sold seat");
+    }
+
+    [Test]
+    public async Task A_late_payment_rejected_while_its_copy_waits_does_not_sell_the_seat_when_it_frees_up_meanwhile()
+    {
+        var (reservation, seat) = await ArrangeAsync(ReservationStatus.Expired, SeatStatus.Held, heldByAnother: true);
+        var payment = ConcertSpecData.Paid(reservation);
+
+        await using (var first = await UncommittedConfirmationAsync(payment))
+        {
+            // The other buyer's hold expires before the second copy looks at the seat.
+            await _host.WithDbAsync(db => db.Seats.Where(s => s.Id == seat)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.Status, SeatStatus.Available).SetProperty(s => s.ReservationId, (Guid?)null)));
+            var second = Task.Run(() => ConfirmAndCommitAsync(payment));
+            await Eventually.Until(async () => second.IsCompleted || await _host.AnyWaitingForALockAsync(), "the second copy decided, or waits for the first");
+            await first.Transaction.CommitAsync();
+            await second;
+        }
+
+        Assert.That(await ConcertSpecData.StateAsync(_host, reservation, seat), Is.EqualTo((ReservationStatus.Rejected, SeatStatus.Available)),
+            "rejected and refunded, so the seat is not sold to it");
+        Assert.That((await _host.OutboxAsync<ReservationConfirmed>()).Count(m => m.PartitionKey == reservation.ToString()), Is.Zero);
+    }
+
+    /// <summary>A copy of the payment handled as the inbox handles it, up to its commit: its row locks stay held.</summary>
+    private async Task<OpenConfirmation> UncommittedConfirmationAsync(PaymentCompleted payment)
+    {
+        var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConcertDbContext>();
+        var transaction = await db.Database.BeginTransactionAsync();
+        await scope.ServiceProvider.GetRequiredService<ConfirmReservation>().ConfirmAsync(payment.ReservationId, payment.PaymentId, payment.Amount, CancellationToken.None);
+        await db.SaveChangesAsync();
+        return new OpenConfirmation(scope, transaction);
+    }
+
+    private async Task ConfirmAndCommitAsync(PaymentCompleted payment)
+    {
+        await using var confirmation = await UncommittedConfirmationAsync(payment);
+        await confirmation.Transaction.CommitAsync();
+    }
+
     private Task<(Guid Reservation, Guid Seat)> ArrangeAsync(ReservationStatus status, SeatStatus seatStatus, bool heldByAnother = false) =>
         ConcertSpecData.ReservationAsync(_host, _concertId, status, seatStatus, heldByAnother);
+
+    private sealed record OpenConfirmation(AsyncServiceScope Scope, IDbContextTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Scope.DisposeAsync();
+        }
+    }
 }
