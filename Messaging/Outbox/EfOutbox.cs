@@ -26,4 +26,7 @@ internal sealed class EfOutbox<TDbContext>(TDbContext dbContext, TimeProvider ti
         });
         return messageId;
     }
+
+    public Task<bool> IsWaitingAsync(string partitionKey, CancellationToken cancellationToken) =>
+        dbContext.Set<OutboxMessage>().AnyAsync(m => m.PartitionKey == partitionKey && m.DispatchedAt == null, cancellationToken);
 }

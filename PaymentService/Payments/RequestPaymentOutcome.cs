@@ -32,6 +32,13 @@ public sealed class RequestPaymentOutcome(PaymentDbContext db, IOutbox outbox, I
             return false;
         }
 
+        // The last request, or the payment's own PaymentCompleted, has not left yet (the broker refusing it, or parked
+        // for an operator): a new one would only queue behind it, one more every grace period for as long as it waits.
+        if (await outbox.IsWaitingAsync(reservationId.ToString(), cancellationToken))
+        {
+            return false;
+        }
+
         outbox.Add(payment.Completed(), partitionKey: reservationId.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.PaymentService;
 using ConcertBooking.PaymentService.Consumers;
 using ConcertBooking.PaymentService.Data;
@@ -27,6 +28,7 @@ public sealed class PaymentConsumerSpecs
         {
             bus.AddSingleton<IInterceptor>(_expiryGate);
             bus.AddScoped<PayReservation>();
+            bus.AddScoped<RequestPaymentOutcome>();
             bus.AddPaymentConsumers();
         });
 
@@ -110,7 +112,7 @@ public sealed class PaymentConsumerSpecs
         await _host.Harness.Bus.Publish(Expired(created), (PublishContext<ReservationExpired> context) => context.MessageId = expiryId);
         await _expiryGate.Reached.WaitAsync(Eventually.DefaultTimeout);
         var payment = PayAsync(created, balance: 100.00m);
-        await Eventually.Until(async () => payment.IsCompleted || await WaitingForALockAsync(),
+        await Eventually.Until(async () => payment.IsCompleted || await _host.AnyWaitingForALockAsync(),
             "the payment committed, or waits for the expiry's row lock");
         _expiryGate.Open();
         var result = await payment;
@@ -148,6 +150,33 @@ public sealed class PaymentConsumerSpecs
     }
 
     /// <summary>A known user with <paramref name="balance"/> in the wallet pays the reservation through the action the endpoint calls.</summary>
+    [Test]
+    public async Task A_payment_is_asked_about_again_only_once_its_last_request_has_left_the_outbox()
+    {
+        var created = Created();
+        await _host.DeliverAsync(created);
+        Assert.That(await PayAsync(created, balance: 100.00m), Is.InstanceOf<PayReservationResult.Paid>());
+        // No outcome long after the hold expired, and PaymentCompleted never left: the broker refuses it, or it is parked.
+        var longAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        await _host.WithDbAsync(db => db.PayableReservations.Where(r => r.ReservationId == created.ReservationId)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.ExpiresAt, longAgo).SetProperty(r => r.UpdatedAt, longAgo)));
+
+        Assert.That(await RequestOutcomeAsync(created.ReservationId), Is.False, "a copy would only queue behind the waiting one");
+        Assert.That(await PaymentsCompletedInOutboxAsync(created.ReservationId), Is.EqualTo(1));
+
+        await _host.WithDbAsync(db => db.Set<OutboxMessage>().Where(m => m.PartitionKey == created.ReservationId.ToString())
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.DispatchedAt, DateTimeOffset.UtcNow)));
+
+        Assert.That(await RequestOutcomeAsync(created.ReservationId), Is.True, "published, and still no outcome: asked again");
+        Assert.That(await PaymentsCompletedInOutboxAsync(created.ReservationId), Is.EqualTo(2));
+    }
+
+    private Task<bool> RequestOutcomeAsync(Guid reservationId) =>
+        _host.WithScopeAsync(services => services.GetRequiredService<RequestPaymentOutcome>().RequestAsync(reservationId, CancellationToken.None));
+
+    private async Task<int> PaymentsCompletedInOutboxAsync(Guid reservationId) =>
+        (await _host.OutboxAsync<PaymentCompleted>()).Count(m => m.PartitionKey == reservationId.ToString());
+
     private async Task<PayReservationResult> PayAsync(ReservationCreated created, decimal balance)
     {
         await _host.WithDbAsync(db =>
@@ -165,10 +194,6 @@ public sealed class PaymentConsumerSpecs
     }
 
     /// <summary>Whether a session of this spec's database is waiting for a lock another transaction holds.</summary>
-    private Task<bool> WaitingForALockAsync() => _host.WithDbAsync(async db => await db.Database
-        .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        .SingleAsync() > 0);
-
     private static ReservationExpired Expired(ReservationCreated created) =>
         new(created.ReservationId, created.ConcertId, created.SeatId, created.UserId, DateTimeOffset.UtcNow);
 
