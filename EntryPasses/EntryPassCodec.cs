@@ -19,6 +19,12 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
 
     private byte[] Key => Encoding.UTF8.GetBytes(options.Value.SigningKey);
 
+    /// <summary>
+    /// The expiry a pass carries, to the whole second and never later than asked: a signer that records this one, not
+    /// the one it asked for, says of its pass exactly what the verifier will.
+    /// </summary>
+    public static DateTimeOffset SignableExpiry(DateTimeOffset expiresAt) => DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds());
+
     public string Sign(EntryPassClaims claims)
     {
         var payload = string.Join('|', Version, claims.UserId.ToString("N"), claims.ConcertId.ToString("N"),

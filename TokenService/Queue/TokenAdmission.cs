@@ -11,7 +11,7 @@ public sealed class TokenAdmission(EntryPassCodec passes, IOptions<QueueOptions>
 {
     public void Admit(QueueToken token, DateTimeOffset now)
     {
-        var expiresAt = now + options.Value.AdmissionLifetime;
+        var expiresAt = EntryPassCodec.SignableExpiry(now + options.Value.AdmissionLifetime);
         token.Admit(now, expiresAt, passes.Sign(new EntryPassClaims(token.UserId, token.ConcertId, token.Id, expiresAt)));
     }
 }
