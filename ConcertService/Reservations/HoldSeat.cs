@@ -232,7 +232,7 @@ public sealed class HoldSeat(
         Seat seat, Guid userId, EntryPassClaims pass, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var (reservation, created) = Reservation.Hold(seat, userId, pass.TokenId, now, settings.HoldTime);
+        var (reservation, created) = Reservation.Hold(seat, userId, pass, now, settings.HoldTime);
         var transaction = db.Database.CurrentTransaction!;
         // The database picks the one winner: the UPDATE takes the row lock, and a concurrent attempt re-reads the
         // row after the winner commits, sees it Held and matches nothing.

@@ -1,5 +1,6 @@
 using ConcertBooking.ConcertService.Concerts;
 using ConcertBooking.Contracts;
+using ConcertBooking.EntryPasses;
 
 namespace ConcertBooking.ConcertService.Reservations;
 
@@ -37,9 +38,15 @@ public sealed class Reservation
     /// </summary>
     public Guid? PassTokenId { get; set; }
 
-    /// <summary>A pending hold of the seat at its current price, until <paramref name="holdTime"/> from now, made with the pass of <paramref name="passTokenId"/>.</summary>
-    public static (Reservation Reservation, ReservationCreated Event) Hold(Seat seat, Guid userId, Guid passTokenId, DateTimeOffset now, TimeSpan holdTime)
+    /// <summary>
+    /// A pending hold of the seat at its current price, made with <paramref name="pass"/>, until
+    /// <paramref name="holdTime"/> from now or until the pass expires, whichever is later: a pass valid a little longer
+    /// than a hold (clocks that disagree, within <see cref="ReservationOptions.PassLifetimeTolerance"/>) would otherwise
+    /// outlive the hold it made, and hold another seat once the sweeper had released this one.
+    /// </summary>
+    public static (Reservation Reservation, ReservationCreated Event) Hold(Seat seat, Guid userId, EntryPassClaims pass, DateTimeOffset now, TimeSpan holdTime)
     {
+        var until = now + holdTime;
         var reservation = new Reservation
         {
             Id = Guid.CreateVersion7(now),
@@ -49,8 +56,8 @@ public sealed class Reservation
             Amount = seat.Price,
             Status = ReservationStatus.Pending,
             CreatedAt = now,
-            ExpiresAt = now + holdTime,
-            PassTokenId = passTokenId,
+            ExpiresAt = pass.ExpiresAt > until ? pass.ExpiresAt : until,
+            PassTokenId = pass.TokenId,
         };
         return (reservation, new ReservationCreated(reservation.Id, reservation.ConcertId, reservation.SeatId, userId, reservation.Amount,
             reservation.CreatedAt, reservation.ExpiresAt));

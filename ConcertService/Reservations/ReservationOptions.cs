@@ -45,8 +45,8 @@ public sealed class ReservationOptions
 
     /// <summary>
     /// How much longer than a hold an entry pass may still be valid when it is used: the clocks of TokenService and
-    /// ConcertService may disagree a little. A pass that outlives a hold by more could hold one seat after another
-    /// (TokenService's <c>Queue:AdmissionLifetime</c> must not exceed <see cref="HoldTime"/>).
+    /// ConcertService may disagree a little, and the hold then lasts until the pass expires. A pass that outlives a hold
+    /// by more is refused (TokenService's <c>Queue:AdmissionLifetime</c> must not exceed <see cref="HoldTime"/>).
     /// </summary>
     public static readonly TimeSpan PassLifetimeTolerance = TimeSpan.FromSeconds(30);
 }
