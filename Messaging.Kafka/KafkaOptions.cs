@@ -83,10 +83,11 @@ public sealed class KafkaOptions
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long the producer keeps trying to deliver one record (librdkafka <c>message.timeout.ms</c>). The relay
-    /// gives up earlier (<c>Outbox:PublishTimeout</c>) and retries the row, so this only bounds the client's queue.
+    /// How long the producer keeps trying to deliver one record (librdkafka <c>message.timeout.ms</c>): at least a
+    /// second shorter than the relay's <c>Outbox:PublishTimeout</c> (checked at start), so that a record the relay gave
+    /// up on and retries is no longer queued in the client (<see cref="KafkaDeliveryTimeoutValidation"/>).
     /// </summary>
-    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Timeout of topic metadata and creation requests at start.</summary>
     public TimeSpan AdminTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -70,6 +70,7 @@ public sealed class KafkaTransport : IMessagingTransport
                 kafka.GroupInstanceId ??= $"{options.ServiceName}-{Environment.MachineName}";
             });
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaDeliveryTimeoutValidation>();
         services.AddSingleton(provider => new KafkaTopics(provider.GetRequiredService<IOptions<KafkaOptions>>(), Routes));
         services.AddSingleton(provider => new KafkaSubscriptions(consumerTypes, provider.GetRequiredService<KafkaTopics>()));
         services.AddSingleton<KafkaProducerHost>();

@@ -19,5 +19,6 @@ public static class KafkaTestSettings
         new("Messaging:Kafka:AdminTimeout", "00:00:05"),
         new("Messaging:Kafka:DeadLetterRetryDelay", "00:00:00.200"),
         new("Messaging:Outbox:PublishTimeout", "00:00:05"),
+        new("Messaging:Kafka:MessageTimeout", "00:00:04"),
     ];
 }
