@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using ConcertBooking.ConcertService.Data;
+using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Operations;
 using ConcertBooking.Tests.Infrastructure;
+using ConcertBooking.UserService.Data;
 using ConcertBooking.UserService.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,6 +205,35 @@ public sealed class OperationsTests
         Assert.That((healed!.Name, healed.Version), Is.EqualTo(("Healed renamed", 2L)), "restored at its current version");
         var untouched = await ConcertBookingSystem.FindReplicaAsync(system.Payment.Services, signedUp[0].Id);
         Assert.That(untouched!.Version, Is.EqualTo(2), "replicas that had the user ignore the same version again");
+    }
+
+    [Test]
+    public async Task A_user_deleted_while_users_are_republished_keeps_its_deletion_as_its_last_event()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions());
+        using var users = system.Users.CreateClient();
+        var doomed = await users.SignUpAsync("Doomed");
+        await users.SignUpAsync("Kept");
+
+        // The deletion, up to its commit: its row lock held while the republish runs.
+        await using (var scope = system.Users.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<UserDbContext>();
+            await using var deletion = await db.Database.BeginTransactionAsync();
+            Assert.That(await scope.ServiceProvider.GetRequiredService<DeleteUser>().DeleteAsync(doomed.Id, CancellationToken.None),
+                Is.InstanceOf<DeleteUserResult.Deleted>());
+            var republish = Task.Run(() => system.Users.WithScopeAsync(services =>
+                services.GetRequiredService<RepublishUsers>().RepublishAsync(CancellationToken.None)));
+            await Eventually.Until(async () => republish.IsCompleted || await system.Users.WithScopeAsync(services =>
+                LockWaits.AnyAsync(services.GetRequiredService<UserDbContext>())), "the republish done, or waiting for the deletion");
+            await deletion.CommitAsync();
+            await republish;
+        }
+
+        // Its events in the order the relay publishes them: the last one is what a compacted topic keeps of the user.
+        var events = await system.Users.WithScopeAsync(services => services.GetRequiredService<UserDbContext>().Set<OutboxMessage>()
+            .Where(m => m.PartitionKey == doomed.Id.ToString()).OrderBy(m => m.Sequence).Select(m => m.MessageType).ToListAsync());
+        Assert.That(events[^1], Does.StartWith(typeof(UserDeleted).FullName + ","), string.Join(" → ", events));
     }
 
     private static async Task ReadyAsync(HttpClient client, HttpStatusCode expected, string what, TimeSpan? timeout = null) =>

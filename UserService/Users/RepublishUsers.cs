@@ -19,20 +19,25 @@ public sealed class RepublishUsers(IServiceScopeFactory scopeFactory, TimeProvid
         var after = Guid.Empty;
         while (true)
         {
-            // A scope per batch keeps the change tracker small and commits as it goes.
+            // A scope and a transaction per batch keep the change tracker small and commit as they go.
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<UserDbContext>();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-            var batch = await db.Users.AsNoTracking()
-                .Where(u => u.Id.CompareTo(after) > 0)
-                .OrderBy(u => u.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
-            if (batch.Count == 0)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ids = await db.Users.Where(u => u.Id.CompareTo(after) > 0).OrderBy(u => u.Id).Select(u => u.Id)
+                .Take(BatchSize).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
             {
                 return new RepublishResult(republished);
             }
 
+            // The batch's rows locked as a change or a deletion of a user locks its row: one that committed first is read
+            // as it left the row, one that comes later waits for this commit and has its event staged after these. Read
+            // unlocked, a user deleted meanwhile got its old version staged after its UserDeleted: the key's last event,
+            // which a compacted topic keeps, would have brought the deleted user back (name and email) to a new reader.
+            await db.Users.Where(u => ids.Contains(u.Id))
+                .ExecuteUpdateAsync(set => set.SetProperty(u => u.Version, u => u.Version), cancellationToken);
+            var batch = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).OrderBy(u => u.Id).ToListAsync(cancellationToken);
             var now = time.GetUtcNow();
             foreach (var user in batch)
             {
@@ -40,8 +45,9 @@ public sealed class RepublishUsers(IServiceScopeFactory scopeFactory, TimeProvid
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             republished += batch.Count;
-            after = batch[^1].Id;
+            after = ids[^1];
         }
     }
 }
