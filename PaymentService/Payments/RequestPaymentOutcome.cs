@@ -34,14 +34,16 @@ public sealed class RequestPaymentOutcome(PaymentDbContext db, IOutbox outbox, I
 
         // The last request, or the payment's own PaymentCompleted, has not left yet (the broker refusing it, or parked
         // for an operator): a new one would only queue behind it, one more every grace period for as long as it waits.
-        if (await outbox.IsWaitingAsync(reservationId.ToString(), cancellationToken))
+        // The claim still commits, so this payable rests for a grace period like one asked about, and the reconciler's
+        // batch (the oldest due first) moves on to the others rather than meeting the waiting ones at every run.
+        var waiting = await outbox.IsWaitingAsync(reservationId.ToString(), cancellationToken);
+        if (!waiting)
         {
-            return false;
+            outbox.Add(payment.Completed(), partitionKey: reservationId.ToString());
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        outbox.Add(payment.Completed(), partitionKey: reservationId.ToString());
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return !waiting;
     }
 }

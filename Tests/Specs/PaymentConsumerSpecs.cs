@@ -163,11 +163,16 @@ public sealed class PaymentConsumerSpecs
 
         Assert.That(await RequestOutcomeAsync(created.ReservationId), Is.False, "a copy would only queue behind the waiting one");
         Assert.That(await PaymentsCompletedInOutboxAsync(created.ReservationId), Is.EqualTo(1));
+        Assert.That(await _host.WithDbAsync(db => db.PayableReservations.Where(r => r.ReservationId == created.ReservationId)
+            .Select(r => r.UpdatedAt).SingleAsync()), Is.GreaterThan(longAgo.AddMinutes(30)),
+            "it rests a grace period as if asked, so the reconciler's oldest-first batch moves on to the others");
 
         await _host.WithDbAsync(db => db.Set<OutboxMessage>().Where(m => m.PartitionKey == created.ReservationId.ToString())
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.DispatchedAt, DateTimeOffset.UtcNow)));
+        await _host.WithDbAsync(db => db.PayableReservations.Where(r => r.ReservationId == created.ReservationId)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.UpdatedAt, longAgo)));
 
-        Assert.That(await RequestOutcomeAsync(created.ReservationId), Is.True, "published, and still no outcome: asked again");
+        Assert.That(await RequestOutcomeAsync(created.ReservationId), Is.True, "published, and still no outcome a grace period on: asked again");
         Assert.That(await PaymentsCompletedInOutboxAsync(created.ReservationId), Is.EqualTo(2));
     }
 
