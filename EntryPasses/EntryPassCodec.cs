@@ -20,10 +20,15 @@ public sealed class EntryPassCodec(IOptions<EntryPassOptions> options, TimeProvi
     private byte[] Key => Encoding.UTF8.GetBytes(options.Value.SigningKey);
 
     /// <summary>
-    /// The expiry a pass carries, to the whole second and never later than asked: a signer that records this one, not
-    /// the one it asked for, says of its pass exactly what the verifier will.
+    /// The expiry a pass carries: whole seconds, rounded up, so an admission lasts at least as long as asked. A signer
+    /// that records this one, not the one it asked for, says of its pass exactly what the verifier will.
     /// </summary>
-    public static DateTimeOffset SignableExpiry(DateTimeOffset expiresAt) => DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds());
+    public static DateTimeOffset SignableExpiry(DateTimeOffset expiresAt)
+    {
+        var seconds = expiresAt.ToUnixTimeSeconds();
+        var whole = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return whole < expiresAt ? whole.AddSeconds(1) : whole;
+    }
 
     public string Sign(EntryPassClaims claims)
     {
