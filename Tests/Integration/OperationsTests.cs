@@ -230,11 +230,42 @@ public sealed class OperationsTests
             await republish;
         }
 
-        // Its events in the order the relay publishes them: the last one is what a compacted topic keeps of the user.
-        var events = await system.Users.WithScopeAsync(services => services.GetRequiredService<UserDbContext>().Set<OutboxMessage>()
-            .Where(m => m.PartitionKey == doomed.Id.ToString()).OrderBy(m => m.Sequence).Select(m => m.MessageType).ToListAsync());
+        var events = await UserEventsAsync(system, doomed.Id);
         Assert.That(events[^1], Does.StartWith(typeof(UserDeleted).FullName + ","), string.Join(" → ", events));
     }
+
+    [Test]
+    public async Task A_deletion_that_waits_for_a_republish_of_its_user_has_its_event_after_the_republished_one()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions());
+        using var users = system.Users.CreateClient();
+        var user = await users.SignUpAsync("Waiting");
+
+        // What a republish batch does: the user's row locked, then its current version staged, then the commit.
+        await using (var scope = system.Users.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<UserDbContext>();
+            await using var republish = await db.Database.BeginTransactionAsync();
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.Version, u => u.Version));
+            var deletion = Task.Run(() => system.Users.WithScopeAsync(services =>
+                services.GetRequiredService<DeleteUser>().DeleteAsync(user.Id, CancellationToken.None)));
+            await Eventually.Until(async () => deletion.IsCompleted || await system.Users.WithScopeAsync(services =>
+                LockWaits.AnyAsync(services.GetRequiredService<UserDbContext>())), "the deletion done, or waiting for the republish");
+            scope.ServiceProvider.GetRequiredService<IOutbox>().Add(
+                new UserUpdated(user.Id, user.Name, user.Email, 1, DateTimeOffset.UtcNow), user.Id.ToString());
+            await db.SaveChangesAsync();
+            await republish.CommitAsync();
+            Assert.That(await deletion, Is.InstanceOf<DeleteUserResult.Deleted>());
+        }
+
+        var events = await UserEventsAsync(system, user.Id);
+        Assert.That(events[^1], Does.StartWith(typeof(UserDeleted).FullName + ","), string.Join(" → ", events));
+    }
+
+    /// <summary>A user's events in the order the relay publishes them: the last is what a compacted topic keeps of the user.</summary>
+    private static Task<List<string>> UserEventsAsync(ConcertBookingSystem system, Guid userId) =>
+        system.Users.WithScopeAsync(services => services.GetRequiredService<UserDbContext>().Set<OutboxMessage>()
+            .Where(m => m.PartitionKey == userId.ToString()).OrderBy(m => m.Sequence).Select(m => m.MessageType).ToListAsync());
 
     private static async Task ReadyAsync(HttpClient client, HttpStatusCode expected, string what, TimeSpan? timeout = null) =>
         await Eventually.Until(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == expected, what, timeout);

@@ -29,7 +29,9 @@ public sealed class ChangeUser(UserDbContext db, IOutbox outbox, TimeProvider ti
             return new ChangeUserResult.Unchanged(user);
         }
 
-        outbox.Add(updated, partitionKey: user.Id.ToString());
+        // The row first, then its event: UserUpdated takes its place in the key's order (its outbox sequence) only once
+        // this transaction holds the row, after any other writer of it (a republish, a deletion) has committed.
+        await using var transaction = await db.Database.BeginUnlessJoinedAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -42,6 +44,13 @@ public sealed class ChangeUser(UserDbContext db, IOutbox outbox, TimeProvider ti
         {
             // The check above lost a race with a concurrent signup or change: the unique index decides.
             return new ChangeUserResult.EmailTaken(user.Email);
+        }
+
+        outbox.Add(updated, partitionKey: user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return new ChangeUserResult.Changed(user);

@@ -1,3 +1,4 @@
+using ConcertBooking.Database;
 using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.UserService.Data;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,10 @@ public sealed class DeleteUser(UserDbContext db, IOutbox outbox, TimeProvider ti
             return new DeleteUserResult.UnknownUser();
         }
 
+        // The row first, then its event: UserDeleted takes its place in the key's order (its outbox sequence) only once
+        // this transaction holds the row, after any other writer of it (a republish, a change) has committed.
+        await using var transaction = await db.Database.BeginUnlessJoinedAsync(cancellationToken);
         db.Users.Remove(user);
-        outbox.Add(user.Delete(time.GetUtcNow()), partitionKey: user.Id.ToString());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -24,6 +27,13 @@ public sealed class DeleteUser(UserDbContext db, IOutbox outbox, TimeProvider ti
         catch (DbUpdateConcurrencyException)
         {
             return new DeleteUserResult.ChangedConcurrently();
+        }
+
+        outbox.Add(user.Delete(time.GetUtcNow()), partitionKey: user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return new DeleteUserResult.Deleted();
