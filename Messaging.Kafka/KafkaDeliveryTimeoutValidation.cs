@@ -6,6 +6,8 @@ namespace ConcertBooking.Messaging.Kafka;
 /// The producer must give up on a record before the relay gives up on its row. A record still queued in one relay's
 /// producer after that relay's publish timed out could be delivered after another instance has published the row again
 /// and the key's next event: the key's last record would then be an older event, and a compacted topic keeps only that.
+/// What this cannot cover: a record already sent whose answer did not come in time ("possibly persisted") may still be
+/// written by the broker later, and the relay's deadline also runs while a first publish to a topic checks that the topic exists.
 /// </summary>
 internal sealed class KafkaDeliveryTimeoutValidation(IOptions<MessagingOptions> messaging) : IValidateOptions<KafkaOptions>
 {
