@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// The producer must give up on a record before the relay gives up on its row. A record still queued in one relay's
-/// producer after that relay's publish timed out could be delivered after another instance has published the row again
-/// and the key's next event: the key's last record would then be an older event, and a compacted topic keeps only that.
-/// What this cannot cover: a record already sent whose answer did not come in time ("possibly persisted") may still be
-/// written by the broker later, and the relay's deadline also runs while a first publish to a topic checks that the topic exists.
+/// The producer gives up on a record before the relay gives up on its row: the publisher follows a record it handed to
+/// the client to its delivery report, and the relay's publish timeout still holds. A record left queued in one relay's
+/// producer could be delivered after another instance had published the row again and the key's next event: the key's
+/// last record would then be an older event, and a compacted topic keeps only that. What no setting covers: a record
+/// already sent whose answer did not come in time ("possibly persisted") may still be written by the broker later.
 /// </summary>
 internal sealed class KafkaDeliveryTimeoutValidation(IOptions<MessagingOptions> messaging) : IValidateOptions<KafkaOptions>
 {

@@ -28,6 +28,10 @@ internal sealed class KafkaPublisher(KafkaProducerHost producer, KafkaTopics top
             headers.Add(KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(traceParent));
         }
 
+        // From here the record is the client's, and it is followed to its delivery report whatever the relay's deadline
+        // (MessageTimeout is shorter than it, KafkaDeliveryTimeoutValidation): abandoned while still queued, it could be
+        // delivered after the key's next event, published meanwhile by another relay, and outlive it on a compacted topic.
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             await producer.Producer.ProduceAsync(topic, new Message<string?, byte[]>
@@ -36,7 +40,7 @@ internal sealed class KafkaPublisher(KafkaProducerHost producer, KafkaTopics top
                 Value = Encoding.UTF8.GetBytes(message.Body),
                 Headers = headers,
                 Timestamp = new Timestamp(message.CreatedAt),
-            }, cancellationToken);
+            }, CancellationToken.None);
         }
         catch (ProduceException<string?, byte[]> exception) when (KafkaPublishFailures.IsRefusal(exception.Error.Code))
         {
