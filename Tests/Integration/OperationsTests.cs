@@ -224,8 +224,7 @@ public sealed class OperationsTests
                 Is.InstanceOf<DeleteUserResult.Deleted>());
             var republish = Task.Run(() => system.Users.WithScopeAsync(services =>
                 services.GetRequiredService<RepublishUsers>().RepublishAsync(CancellationToken.None)));
-            await Eventually.Until(async () => republish.IsCompleted || await system.Users.WithScopeAsync(services =>
-                LockWaits.AnyAsync(services.GetRequiredService<UserDbContext>())), "the republish done, or waiting for the deletion");
+            await Eventually.Until(async () => republish.IsCompleted || await UsersWaitForALockAsync(system), "the republish done, or waiting for the deletion");
             await deletion.CommitAsync();
             await republish;
         }
@@ -249,8 +248,7 @@ public sealed class OperationsTests
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.Version, u => u.Version));
             var deletion = Task.Run(() => system.Users.WithScopeAsync(services =>
                 services.GetRequiredService<DeleteUser>().DeleteAsync(user.Id, CancellationToken.None)));
-            await Eventually.Until(async () => deletion.IsCompleted || await system.Users.WithScopeAsync(services =>
-                LockWaits.AnyAsync(services.GetRequiredService<UserDbContext>())), "the deletion done, or waiting for the republish");
+            await Eventually.Until(async () => deletion.IsCompleted || await UsersWaitForALockAsync(system), "the deletion done, or waiting for the republish");
             scope.ServiceProvider.GetRequiredService<IOutbox>().Add(
                 new UserUpdated(user.Id, user.Name, user.Email, 1, DateTimeOffset.UtcNow), user.Id.ToString());
             await db.SaveChangesAsync();
@@ -261,6 +259,9 @@ public sealed class OperationsTests
         var events = await UserEventsAsync(system, user.Id);
         Assert.That(events[^1], Does.StartWith(typeof(UserDeleted).FullName + ","), string.Join(" → ", events));
     }
+
+    private static Task<bool> UsersWaitForALockAsync(ConcertBookingSystem system) =>
+        system.Users.WithScopeAsync(services => LockWaits.AnyAsync(services.GetRequiredService<UserDbContext>()));
 
     /// <summary>A user's events in the order the relay publishes them: the last is what a compacted topic keeps of the user.</summary>
     private static Task<List<string>> UserEventsAsync(ConcertBookingSystem system, Guid userId) =>

@@ -149,7 +149,6 @@ public sealed class PaymentConsumerSpecs
             Is.EqualTo(100.00m));
     }
 
-    /// <summary>A known user with <paramref name="balance"/> in the wallet pays the reservation through the action the endpoint calls.</summary>
     [Test]
     public async Task A_payment_is_asked_about_again_only_once_its_last_request_has_left_the_outbox()
     {
@@ -182,6 +181,7 @@ public sealed class PaymentConsumerSpecs
     private async Task<int> PaymentsCompletedInOutboxAsync(Guid reservationId) =>
         (await _host.OutboxAsync<PaymentCompleted>()).Count(m => m.PartitionKey == reservationId.ToString());
 
+    /// <summary>A known user with <paramref name="balance"/> in the wallet pays the reservation through the action the endpoint calls.</summary>
     private async Task<PayReservationResult> PayAsync(ReservationCreated created, decimal balance)
     {
         await _host.WithDbAsync(db =>
@@ -198,7 +198,6 @@ public sealed class PaymentConsumerSpecs
             .PayAsync(Guid.NewGuid().ToString(), created.ReservationId, created.UserId, CancellationToken.None));
     }
 
-    /// <summary>Whether a session of this spec's database is waiting for a lock another transaction holds.</summary>
     private static ReservationExpired Expired(ReservationCreated created) =>
         new(created.ReservationId, created.ConcertId, created.SeatId, created.UserId, DateTimeOffset.UtcNow);
 
