@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Kafka;
 
 /// <summary>
-/// The producer gives up on a record before the relay gives up on its row: the publisher follows a record it handed to
-/// the client to its delivery report, and the relay's publish timeout still holds. A record left queued in one relay's
-/// producer could be delivered after another instance had published the row again and the key's next event: the key's
-/// last record would then be an older event, and a compacted topic keeps only that. What no setting covers: a record
-/// already sent whose answer did not come in time ("possibly persisted") may still be written by the broker later.
+/// The producer gives up on a record before the relay's publish timeout: the publisher follows a record it handed to the
+/// client to its delivery report (a record left queued could be delivered after another relay had published the row
+/// again and the key's next event, and a compacted topic keeps a key's last record), so the producer's timeout is what
+/// bounds the relay's wait. What no setting covers: a record already sent whose answer did not come in time
+/// ("possibly persisted") may still be written by the broker later.
 /// </summary>
 internal sealed class KafkaDeliveryTimeoutValidation(IOptions<MessagingOptions> messaging) : IValidateOptions<KafkaOptions>
 {
@@ -21,7 +21,7 @@ internal sealed class KafkaDeliveryTimeoutValidation(IOptions<MessagingOptions> 
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
                 $"{KafkaOptions.SectionName}:MessageTimeout ({options.MessageTimeout}) must be at least {TimeoutScanInterval.TotalSeconds:0} s shorter " +
-                $"than {MessagingOptions.SectionName}:Outbox:PublishTimeout ({publishTimeout}): a record the relay gave up on could " +
-                "otherwise still be delivered after the next event of its key.");
+                $"than {MessagingOptions.SectionName}:Outbox:PublishTimeout ({publishTimeout}): the relay waits for each record's delivery " +
+                "report, which the producer's timeout bounds.");
     }
 }

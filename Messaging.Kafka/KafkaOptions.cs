@@ -83,9 +83,9 @@ public sealed class KafkaOptions
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long the producer keeps trying to deliver one record (librdkafka <c>message.timeout.ms</c>): at least a
-    /// second shorter than the relay's <c>Outbox:PublishTimeout</c> (checked at start), so that a record the relay gave
-    /// up on and retries is no longer queued in the client (<see cref="KafkaDeliveryTimeoutValidation"/>).
+    /// How long the producer keeps trying to deliver one record (librdkafka <c>message.timeout.ms</c>), and so how long
+    /// the relay waits for a record's delivery report: at least a second shorter than the relay's
+    /// <c>Outbox:PublishTimeout</c> (checked at start, <see cref="KafkaDeliveryTimeoutValidation"/>).
     /// </summary>
     public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
