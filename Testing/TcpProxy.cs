@@ -98,6 +98,15 @@ public sealed class TcpProxy : IAsyncDisposable
             await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             lock (_open)
             {
+                // A cut that came while this connection was being set up found nothing to reset: it is reset here.
+                // Cut sets the flag before it takes the lock, so every connection is either reset there or seen here.
+                if (_cut)
+                {
+                    Reset(inbound);
+                    Reset(outbound);
+                    return;
+                }
+
                 _open.Add(inbound);
                 _open.Add(outbound);
             }
