@@ -14,15 +14,20 @@ namespace ConcertBooking.Tests.Infrastructure;
 /// </summary>
 public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
 {
-    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _taken = 1;
 
     /// <summary>Completes when the consumer has run its first command and waits at the gate.</summary>
     public Task Reached => _reached.Task;
 
-    /// <summary>Stops the consumer's next delivery.</summary>
-    public void Arm() => Interlocked.Exchange(ref _taken, 0);
+    /// <summary>Stops the consumer's next delivery; armed again after it was opened, it stops the one after that.</summary>
+    public void Arm()
+    {
+        _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _taken, 0);
+    }
 
     public void Open() => _opened.TrySetResult();
 
@@ -48,7 +53,8 @@ public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
             return;
         }
 
+        var opened = _opened.Task;
         _reached.TrySetResult();
-        await _opened.Task;
+        await opened;
     }
 }
