@@ -41,7 +41,7 @@ internal sealed partial class InboxBatches<TDbContext>(
 
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!exception.IsCancellationOf(cancellationToken))
         {
             // The database is away, or the commit failed (committed or not: handled alone, a committed delivery trips over
             // its inbox entry). Never thrown to the transport: handled alone, each delivery gets its retries and dead letter.

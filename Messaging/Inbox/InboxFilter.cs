@@ -93,7 +93,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
             await next.Send(context);
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!exception.IsCancellationOf(cancellationToken))
         {
             batch.Fail(exception);
             return;
@@ -133,7 +133,7 @@ internal sealed partial class InboxFilter<TConsumer, TMessage, TDbContext>
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!exception.IsCancellationOf(cancellationToken))
         {
             if ((exception is DbUpdateException && dialect.IsUniqueViolation(exception, EntryKey(db)))
                 || (!dialect.IsTransient(exception) && await HandledBeforeAsync(db, transaction, messageId)))

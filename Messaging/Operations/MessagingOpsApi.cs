@@ -87,7 +87,7 @@ public static class MessagingOps
         {
             letters = await deadLetters.ListAsync(50, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!exception.IsCancellationOf(cancellationToken))
         {
             // The page must still render when the broker is the thing that is down.
             deadLettersError = exception.Message;

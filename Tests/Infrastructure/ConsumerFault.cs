@@ -52,6 +52,15 @@ public sealed class ConsumerFault(string consumer) : SaveChangesInterceptor
         return this;
     }
 
+    /// <summary>Every attempt at the message <paramref name="messageId"/> fails with <paramref name="fault"/>; any other goes through.</summary>
+    public ConsumerFault FailMessage(Guid messageId, Func<Exception> fault)
+    {
+        _fault = fault;
+        _firstMessage = messageId;
+        _firstMessageOnly = true;
+        return this;
+    }
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {

@@ -34,6 +34,7 @@ public sealed class KafkaTransportTests
 {
     private const string UserStream = SystemTopology.UserStream;
     private readonly ConsumerGate _gate = new(nameof(ConcertBooking.UserReplica.Consumers.ProjectUserCreated));
+    private readonly ConsumerFault _fault = new(nameof(ConcertBooking.UserReplica.Consumers.ProjectUserCreated));
     private ConcertBookingSystem _system = null!;
     private HttpClient _users = null!;
 
@@ -44,7 +45,9 @@ public sealed class KafkaTransportTests
         {
             Transport = TestTransport.Kafka,
             // Passes everything through until a test arms it.
-            TestServices = service => service == "concert" ? services => services.AddSingleton<IInterceptor>(_gate) : null,
+            TestServices = service => service == "concert"
+                ? services => services.AddSingleton<IInterceptor>(_gate).AddSingleton<IInterceptor>(_fault)
+                : null,
         });
         _users = _system.Users.CreateClient();
         await _system.Kafka!.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
@@ -166,12 +169,56 @@ public sealed class KafkaTransportTests
         });
     }
 
-    private Task ProduceToFirstPartitionAsync(string topic, Guid userId, object message) =>
+    /// <summary>
+    /// A consumer's own call that was cancelled or timed out throws an <see cref="OperationCanceledException"/> that is
+    /// not the partition being revoked: in a batch it is a failure like any other, so the batch is handled one by one,
+    /// that record is dead-lettered, and the partition moves on (it used to stop the partition's worker for good).
+    /// </summary>
+    [Test]
+    public async Task A_consumer_call_cancelled_inside_a_batch_dead_letters_that_record_and_the_partition_moves_on()
+    {
+        var kafka = _system.Kafka!;
+        var topic = kafka.Topic(UserStream);
+        var buffered = _system.Concert.Services.GetRequiredService<KafkaConsumerState>();
+        var now = DateTimeOffset.UtcNow;
+
+        _gate.Arm();
+        var holder = Guid.CreateVersion7();
+        await ProduceToFirstPartitionAsync(topic, holder, new UserCreated(holder, "Holder", $"{holder:N}@example.com", 1, now));
+        await _gate.Reached.WaitAsync(Eventually.DefaultTimeout);
+
+        var (before, cancelled, after) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var cancelledMessage = Guid.NewGuid();
+        _fault.FailMessage(cancelledMessage, () => new TaskCanceledException("Test fault: a call the consumer made timed out."));
+        await ProduceToFirstPartitionAsync(topic, before, new UserCreated(before, "Before", $"{before:N}@example.com", 1, now));
+        await ProduceToFirstPartitionAsync(topic, cancelled, new UserCreated(cancelled, "Cancelled", $"{cancelled:N}@example.com", 1, now), cancelledMessage);
+        await ProduceToFirstPartitionAsync(topic, after, new UserCreated(after, "After", $"{after:N}@example.com", 1, now));
+        await Eventually.Until(() => Task.FromResult(buffered.Buffered >= 3), "the three records fetched behind the held one");
+        _gate.Open();
+
+        await _system.AllReplicasReachAsync(after, version: 1);
+        var concertGroup = kafka.TopicPrefix + "concert";
+        var deadLetter = kafka.ReadTopic(topic + ".dlt",
+            records => records.Any(r => Header(r, KafkaHeaders.MessageId) == cancelledMessage.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup),
+            TimeSpan.FromSeconds(30))
+            .SingleOrDefault(r => Header(r, KafkaHeaders.MessageId) == cancelledMessage.ToString() && Header(r, KafkaHeaders.ConsumerGroup) == concertGroup);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, before), Is.Not.Null, "the record before it");
+            Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, cancelled), Is.Null, "its transaction rolled back");
+            Assert.That(deadLetter, Is.Not.Null, "the record whose call was cancelled, in the dead-letter topic");
+            // MassTransit names a consumer's own cancellation so (the delivery's own cancellation would be an OperationCanceledException).
+            Assert.That(deadLetter is null ? null : Header(deadLetter, KafkaHeaders.ExceptionType), Is.EqualTo(typeof(ConsumerCanceledException).FullName));
+        });
+    }
+
+    private Task ProduceToFirstPartitionAsync(string topic, Guid userId, object message, Guid? messageId = null) =>
         _system.Kafka!.ProduceRawAsync(topic, 0, userId.ToString(),
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
             new Dictionary<string, string>
             {
-                [KafkaHeaders.MessageId] = Guid.NewGuid().ToString(),
+                [KafkaHeaders.MessageId] = (messageId ?? Guid.NewGuid()).ToString(),
                 [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
             });
 

@@ -52,16 +52,21 @@ public sealed class InboxBatchSpecs
         });
     }
 
-    [Test]
-    public async Task A_poison_delivery_in_a_batch_is_isolated_the_others_commit_once_and_it_alone_faults()
+    /// <summary>
+    /// A consumer's own cancelled call (an HTTP client's time-out throws <see cref="TaskCanceledException"/>) is a failure
+    /// like any other, not the delivery being cancelled: it must not take the batch's other deliveries down with it.
+    /// </summary>
+    [TestCase(false, TestName = "A_poison_delivery_in_a_batch_is_isolated_the_others_commit_once_and_it_alone_faults")]
+    [TestCase(true, TestName = "A_poison_delivery_in_a_batch_is_isolated_the_others_commit_once_and_it_alone_faults (its own call cancelled)")]
+    public async Task A_poison_delivery_in_a_batch_is_isolated_the_others_commit_once_and_it_alone_faults(bool poisonCancels)
     {
         var gate = new ConsumerGate(Consumer);
-        await using var host = await StartAsync("batch-poison", gate);
+        await using var host = await StartAsync(poisonCancels ? "batch-poison-cancels" : "batch-poison", gate);
         using var retriedAlone = MessagingProbes.Counter(host.Services, "inbox.batch.retried_alone");
 
         await HoldFirstAsync(host, gate);
         var good = new[] { new RecordVisit(Guid.CreateVersion7(), RefuseRepeats: false), new RecordVisit(Guid.CreateVersion7(), RefuseRepeats: false) };
-        var poison = new RecordVisit(Guid.CreateVersion7(), RefuseRepeats: false, Poison: true);
+        var poison = new RecordVisit(Guid.CreateVersion7(), RefuseRepeats: false, Poison: true, PoisonCancels: poisonCancels);
         var poisonId = Guid.CreateVersion7();
         await host.Harness.Bus.Publish(good[0]);
         await host.Harness.Bus.Publish(poison, context => context.MessageId = poisonId);

@@ -64,7 +64,9 @@ public sealed class InboxSpecs
         .CountAsync(m => m.PartitionKey == visitId.ToString()));
 }
 
-public sealed record RecordVisit(Guid VisitId, bool RefuseRepeats, bool Poison = false);
+/// <param name="PoisonCancels">A poison visit fails as a call of the consumer's own that was cancelled or timed out (an
+/// <see cref="OperationCanceledException"/> that is not the delivery's cancellation).</param>
+public sealed record RecordVisit(Guid VisitId, bool RefuseRepeats, bool Poison = false, bool PoisonCancels = false);
 
 public sealed record VisitRecorded(Guid VisitId);
 
@@ -87,7 +89,9 @@ public sealed class RecordVisitConsumer(IOutbox outbox) : IConsumer<RecordVisit>
         if (visit.Poison)
         {
             outbox.Add(new VisitRecorded(visit.VisitId), partitionKey: visit.VisitId.ToString());
-            throw new InvalidOperationException($"Visit {visit.VisitId} cannot be recorded.");
+            throw visit.PoisonCancels
+                ? new TaskCanceledException($"A call recording visit {visit.VisitId} timed out.")
+                : new InvalidOperationException($"Visit {visit.VisitId} cannot be recorded.");
         }
 
         outbox.Add(new VisitRecorded(visit.VisitId), partitionKey: visit.VisitId.ToString());
