@@ -2,11 +2,23 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConcertBooking.Messaging.Kafka;
 
-/// <summary>Unhealthy once this service's consumer stopped on a fatal error (fenced by a duplicate group.instance.id).</summary>
+/// <summary>
+/// Unhealthy once this service's consumer stopped on a fatal error (fenced by a duplicate group.instance.id), or while
+/// a partition's worker keeps failing and its records wait.
+/// </summary>
 internal sealed class KafkaConsumerHealthCheck(KafkaConsumerState state) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.StoppedBecause is { } reason
-            ? new HealthCheckResult(context.Registration.FailureStatus, $"The Kafka consumer stopped: {reason}")
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (state.StoppedBecause is { } reason)
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, $"The Kafka consumer stopped: {reason}"));
+        }
+
+        var failing = state.FailingPartitions.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        return Task.FromResult(failing.Count > 0
+            ? new HealthCheckResult(context.Registration.FailureStatus,
+                $"{failing.Count} Kafka partitions make no progress, retried with a back-off: {string.Join("; ", failing.Select(p => $"{p.Key}: {p.Value}"))}")
             : HealthCheckResult.Healthy("Consuming, or nothing to consume."));
+    }
 }

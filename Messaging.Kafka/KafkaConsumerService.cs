@@ -177,7 +177,7 @@ internal sealed partial class KafkaConsumerService(
     {
         foreach (var partition in assigned.Where(p => !_workers.ContainsKey(p)))
         {
-            _workers[partition] = new PartitionWorker(partition, handler, _concurrency, messaging.Value.Consumers.MaxBatchSize, state, logger);
+            _workers[partition] = new PartitionWorker(partition, handler.HandleAsync, _concurrency, messaging.Value.Consumers.MaxBatchSize, state, logger);
         }
 
         // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgot

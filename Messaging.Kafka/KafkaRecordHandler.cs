@@ -23,6 +23,10 @@ internal sealed partial class KafkaRecordHandler(
     KafkaDeadLetterWriter deadLetters,
     ILogger<KafkaRecordHandler> logger)
 {
+    /// <summary>Records of one partition, in offset order: a lone one alone, more in one transaction (<see cref="HandleBatchAsync"/>).</summary>
+    public Task HandleAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> records, CancellationToken cancellationToken) =>
+        records.Count == 1 ? HandleAsync(records[0], cancellationToken) : HandleBatchAsync(records, cancellationToken);
+
     public async Task HandleAsync(ConsumeResult<string?, byte[]> record, CancellationToken cancellationToken)
     {
         if (!TryRead(record, out var message, out var messageType, out var messageId, out var problem))

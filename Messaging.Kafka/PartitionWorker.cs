@@ -8,11 +8,18 @@ namespace ConcertBooking.Messaging.Kafka;
 /// One assigned partition: its records, handled strictly in offset order. Whatever has arrived while the previous
 /// records were handled (up to the batch size) is handled next in one transaction; a lone record runs at once, alone.
 /// </summary>
+/// <remarks>
+/// The handler turns a consumer's failure into a dead letter, so what escapes it is a fault of the transport itself.
+/// The worker then handles the same records again after a back-off rather than stop: nothing of them was committed,
+/// so that is safe (the inbox absorbs what had), a passing fault heals by itself, and one that does not shows in
+/// <c>/health</c> and the consumer lag instead of a partition that silently stopped.
+/// </remarks>
 internal sealed partial class PartitionWorker : IDisposable
 {
     private readonly Channel<ConsumeResult<string?, byte[]>> _records = Channel.CreateUnbounded<ConsumeResult<string?, byte[]>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly KafkaRecordHandler _handler;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private readonly Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, CancellationToken, Task> _handle;
     private readonly SemaphoreSlim _concurrency;
     private readonly int _maxBatchSize;
     private readonly KafkaConsumerState _state;
@@ -23,11 +30,14 @@ internal sealed partial class PartitionWorker : IDisposable
     private int _buffered;
     private volatile bool _stopping;
 
-    public PartitionWorker(TopicPartition partition, KafkaRecordHandler handler, SemaphoreSlim concurrency, int maxBatchSize, KafkaConsumerState state, ILogger logger)
+    /// <param name="handle">Handles records of this partition, in offset order, all or none (a lone one, or a batch).</param>
+    public PartitionWorker(
+        TopicPartition partition, Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, CancellationToken, Task> handle,
+        SemaphoreSlim concurrency, int maxBatchSize, KafkaConsumerState state, ILogger logger)
     {
         _state = state;
         Partition = partition;
-        _handler = handler;
+        _handle = handle;
         _concurrency = concurrency;
         _maxBatchSize = maxBatchSize;
         _logger = logger;
@@ -83,36 +93,9 @@ internal sealed partial class PartitionWorker : IDisposable
                 return;
             }
 
-            try
+            if (!await HandleUntilDoneAsync(records))
             {
-                await _concurrency.WaitAsync(_abort.Token);
-                try
-                {
-                    if (records.Count == 1)
-                    {
-                        await _handler.HandleAsync(records[0], _abort.Token);
-                    }
-                    else
-                    {
-                        await _handler.HandleBatchAsync(records, _abort.Token);
-                    }
-                }
-                finally
-                {
-                    _concurrency.Release();
-                }
-            }
-            catch (Exception) when (_abort.IsCancellationRequested)
-            {
-                // Aborted on revoke or shutdown, whatever the cancellation surfaced as: the records are not committed
-                // and come again to the partition's next owner.
-                return;
-            }
-            catch (Exception exception)
-            {
-                // Only a bug in the transport itself lands here (handler failures become dead letters). Stopping the
-                // partition without committing is the safe choice: the records are redelivered after a rebalance or restart.
-                LogWorkerFailed(_logger, exception, Partition.ToString());
+                // Aborted on revoke or shutdown: the records are not committed and come again to the partition's next owner.
                 return;
             }
 
@@ -120,8 +103,65 @@ internal sealed partial class PartitionWorker : IDisposable
         }
     }
 
-    public void Dispose() => _abort.Dispose();
+    /// <summary>Handles the records, again after a back-off while the transport fails; false once aborted.</summary>
+    private async Task<bool> HandleUntilDoneAsync(List<ConsumeResult<string?, byte[]>> records)
+    {
+        var delay = FirstRetryDelay;
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                await _concurrency.WaitAsync(_abort.Token);
+                try
+                {
+                    await _handle(records, _abort.Token);
+                }
+                finally
+                {
+                    _concurrency.Release();
+                }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka partition worker {Partition} stopped on an unexpected error; its records wait for a restart or rebalance")]
-    private static partial void LogWorkerFailed(ILogger logger, Exception exception, string partition);
+                if (failures > 0)
+                {
+                    _state.PartitionRecovered(Partition.ToString());
+                    LogWorkerRecovered(_logger, Partition.ToString(), failures);
+                }
+
+                return true;
+            }
+            catch (Exception) when (_abort.IsCancellationRequested)
+            {
+                // Whatever the cancellation surfaced as.
+                return false;
+            }
+            catch (Exception exception)
+            {
+                _state.PartitionFailing(Partition.ToString(), $"{exception.GetType().Name}: {exception.Message}");
+                LogWorkerFailed(_logger, exception, Partition.ToString(), delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    public void Dispose()
+    {
+        _state.PartitionRecovered(Partition.ToString()); // revoked or lost: no longer this member's to report
+        _abort.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka partition worker {Partition} failed outside any consumer; its records are handled again in {Delay}")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception exception, string partition, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka partition worker {Partition} goes on after {Failures} failures")]
+    private static partial void LogWorkerRecovered(ILogger logger, string partition, int failures);
 }
