@@ -24,8 +24,20 @@ internal sealed partial class KafkaRecordHandler(
     ILogger<KafkaRecordHandler> logger)
 {
     /// <summary>Records of one partition, in offset order: a lone one alone, more in one transaction (<see cref="HandleBatchAsync"/>).</summary>
-    public Task HandleAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> records, CancellationToken cancellationToken) =>
-        records.Count == 1 ? HandleAsync(records[0], cancellationToken) : HandleBatchAsync(records, cancellationToken);
+    /// <param name="handled">Told of each record once it is committed or dead-lettered.</param>
+    public async Task HandleAsync(
+        IReadOnlyList<ConsumeResult<string?, byte[]>> records, Action<ConsumeResult<string?, byte[]>> handled, CancellationToken cancellationToken)
+    {
+        if (records.Count == 1)
+        {
+            await HandleAsync(records[0], cancellationToken);
+            handled(records[0]);
+        }
+        else
+        {
+            await HandleBatchAsync(records, handled, cancellationToken);
+        }
+    }
 
     public async Task HandleAsync(ConsumeResult<string?, byte[]> record, CancellationToken cancellationToken)
     {
@@ -53,7 +65,8 @@ internal sealed partial class KafkaRecordHandler(
     /// Records of one partition, in offset order, in one transaction. When one cannot be read, or one fails, they are
     /// handled one by one instead (in the same order), where the failing one is retried and dead-lettered alone.
     /// </summary>
-    public async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> records, CancellationToken cancellationToken)
+    private async Task HandleBatchAsync(
+        IReadOnlyList<ConsumeResult<string?, byte[]>> records, Action<ConsumeResult<string?, byte[]>> handled, CancellationToken cancellationToken)
     {
         var readable = new List<(ConsumeResult<string?, byte[]> Record, object Message, Type Type, Guid Id)>(records.Count);
         foreach (var record in records)
@@ -80,12 +93,14 @@ internal sealed partial class KafkaRecordHandler(
                 }
             }, cancellationToken))
         {
+            handled(records[^1]);
             return;
         }
 
         foreach (var record in records)
         {
             await HandleAsync(record, cancellationToken);
+            handled(record);
         }
     }
 

@@ -19,20 +19,20 @@ internal sealed partial class PartitionWorker : IDisposable
     private readonly Channel<ConsumeResult<string?, byte[]>> _records = Channel.CreateUnbounded<ConsumeResult<string?, byte[]>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(30);
-    private readonly Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, CancellationToken, Task> _handle;
+    private readonly PartitionHandler _handle;
     private readonly SemaphoreSlim _concurrency;
     private readonly int _maxBatchSize;
     private readonly KafkaConsumerState _state;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _handledUpTo = -1;
     private int _buffered;
     private volatile bool _stopping;
 
-    /// <param name="handle">Handles records of this partition, in offset order, all or none (a lone one, or a batch).</param>
     public PartitionWorker(
-        TopicPartition partition, Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, CancellationToken, Task> handle,
+        TopicPartition partition, PartitionHandler handle,
         SemaphoreSlim concurrency, int maxBatchSize, KafkaConsumerState state, ILogger logger)
     {
         _state = state;
@@ -65,6 +65,7 @@ internal sealed partial class PartitionWorker : IDisposable
     {
         _stopping = true;
         _records.Writer.TryComplete();
+        await _stop.CancelAsync(); // a back-off after a failure ends at once: the records are the next owner's
         if (await Task.WhenAny(_loop, Task.Delay(gracePeriod)) != _loop)
         {
             // The handler's transaction is rolled back; its record was not committed, so it is delivered again.
@@ -95,15 +96,16 @@ internal sealed partial class PartitionWorker : IDisposable
 
             if (!await HandleUntilDoneAsync(records))
             {
-                // Aborted on revoke or shutdown: the records are not committed and come again to the partition's next owner.
+                // Stopped on revoke or shutdown: what is not handled is not committed and comes again to the next owner.
                 return;
             }
-
-            Interlocked.Exchange(ref _handledUpTo, records[^1].Offset.Value + 1);
         }
     }
 
-    /// <summary>Handles the records, again after a back-off while the transport fails; false once aborted.</summary>
+    /// <summary>
+    /// Handles the records, and what of them is not handled yet again after a back-off while the transport fails; false
+    /// once stopping.
+    /// </summary>
     private async Task<bool> HandleUntilDoneAsync(List<ConsumeResult<string?, byte[]>> records)
     {
         var delay = FirstRetryDelay;
@@ -114,7 +116,12 @@ internal sealed partial class PartitionWorker : IDisposable
                 await _concurrency.WaitAsync(_abort.Token);
                 try
                 {
-                    await _handle(records, _abort.Token);
+                    var handledUpTo = HandledUpTo;
+                    var remaining = failures == 0 ? records : records.Where(r => r.Offset.Value >= handledUpTo).ToList();
+                    if (remaining.Count > 0)
+                    {
+                        await _handle(remaining, Handled, _abort.Token);
+                    }
                 }
                 finally
                 {
@@ -140,9 +147,14 @@ internal sealed partial class PartitionWorker : IDisposable
                 LogWorkerFailed(_logger, exception, Partition.ToString(), delay);
             }
 
+            if (_stopping)
+            {
+                return false;
+            }
+
             try
             {
-                await Task.Delay(delay, _abort.Token);
+                await Task.Delay(delay, _stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -153,10 +165,13 @@ internal sealed partial class PartitionWorker : IDisposable
         }
     }
 
+    private void Handled(ConsumeResult<string?, byte[]> record) => Interlocked.Exchange(ref _handledUpTo, record.Offset.Value + 1);
+
     public void Dispose()
     {
         _state.PartitionRecovered(Partition.ToString()); // revoked or lost: no longer this member's to report
         _abort.Dispose();
+        _stop.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka partition worker {Partition} failed outside any consumer; its records are handled again in {Delay}")]

@@ -25,7 +25,7 @@ public sealed class PartitionWorkerTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = new List<long>();
         using var concurrency = new SemaphoreSlim(1);
-        using var worker = new PartitionWorker(Partition, async (records, _) =>
+        using var worker = new PartitionWorker(Partition, async (records, done, _) =>
         {
             if (Interlocked.Increment(ref attempts) == 1)
             {
@@ -37,6 +37,8 @@ public sealed class PartitionWorkerTests
             {
                 handled.AddRange(records.Select(r => r.Offset.Value));
             }
+
+            records.ToList().ForEach(done);
         }, concurrency, maxBatchSize: 10, state, NullLogger.Instance);
 
         worker.Enqueue(Record(0));
@@ -61,12 +63,14 @@ public sealed class PartitionWorkerTests
     {
         var state = new KafkaConsumerState();
         using var concurrency = new SemaphoreSlim(1);
-        var worker = new PartitionWorker(Partition, (_, _) => throw new InvalidOperationException("Test fault: the transport failed."),
+        var worker = new PartitionWorker(Partition, (_, _, _) => throw new InvalidOperationException("Test fault: the transport failed."),
             concurrency, maxBatchSize: 10, state, NullLogger.Instance);
         worker.Enqueue(Record(0));
         await Eventually.Until(() => Task.FromResult(state.FailingPartitions.Count), count => count == 1, "the partition reported failing");
 
-        await worker.StopAsync(TimeSpan.FromMilliseconds(50));
+        // The grace period is for a record in flight, not for a back-off: a revoke must not wait it out (it holds up the
+        // poll thread, so every partition of this member).
+        await worker.StopAsync(TimeSpan.FromHours(1)).WaitAsync(Eventually.DefaultTimeout);
         worker.Dispose();
 
         Assert.Multiple(() =>
@@ -74,6 +78,42 @@ public sealed class PartitionWorkerTests
             Assert.That(state.FailingPartitions, Is.Empty);
             Assert.That(worker.HandledUpTo, Is.EqualTo(-1), "nothing handled, so nothing to commit");
         });
+    }
+
+    [Test]
+    public async Task After_a_failure_only_what_was_not_handled_yet_is_handled_again()
+    {
+        var state = new KafkaConsumerState();
+        using var concurrency = new SemaphoreSlim(1);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batches = new List<long[]>();
+        using var worker = new PartitionWorker(Partition, async (records, done, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add([.. records.Select(r => r.Offset.Value)]);
+            }
+
+            if (records[0].Offset.Value == 0)
+            {
+                await holding.Task; // the next two records line up behind this one, to be taken as one batch
+            }
+
+            done(records[0]);
+            if (records.Count > 1)
+            {
+                throw new InvalidOperationException("Test fault: the transport failed after the batch's first record.");
+            }
+        }, concurrency, maxBatchSize: 10, state, NullLogger.Instance);
+
+        worker.Enqueue(Record(0));
+        await Eventually.Until(() => Task.FromResult(worker.Buffered), buffered => buffered == 0, "the first record taken");
+        worker.Enqueue(Record(1));
+        worker.Enqueue(Record(2));
+        holding.SetResult();
+        await Eventually.Until(() => Task.FromResult(worker.HandledUpTo), offset => offset == 3, "every record handled");
+
+        Assert.That(batches, Is.EqualTo(new[] { new long[] { 0 }, [1, 2], [2] }), "the retry is the record the failed attempt left");
     }
 
     private static ConsumeResult<string?, byte[]> Record(long offset) => new()
