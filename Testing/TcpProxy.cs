@@ -95,21 +95,21 @@ public sealed class TcpProxy : IAsyncDisposable
         var outbound = new TcpClient();
         try
         {
-            await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             lock (_open)
             {
-                // A cut that came while this connection was being set up found nothing to reset: it is reset here.
-                // Cut sets the flag before it takes the lock, so every connection is either reset there or seen here.
+                // Listed before the onward connect, so that a cut during it resets this connection too. Cut sets the flag
+                // before it takes the lock, so every connection is either reset there or sees the flag here.
                 if (_cut)
                 {
                     Reset(inbound);
-                    Reset(outbound);
                     return;
                 }
 
                 _open.Add(inbound);
                 _open.Add(outbound);
             }
+
+            await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
 
             await using var a = inbound.GetStream();
             await using var b = outbound.GetStream();
