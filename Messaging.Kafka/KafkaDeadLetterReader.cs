@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ConcertBooking.Messaging.Operations;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Kafka;
@@ -11,14 +12,16 @@ namespace ConcertBooking.Messaging.Kafka;
 /// <c>.dlt</c> topics of the topics it consumes. Replaying all writes them back to their original topics and
 /// commits the position in a group of its own (<c>&lt;group&gt;.dlt-replay</c>), so a record is replayed once;
 /// replaying one by id leaves that position alone. Every group reading the original topic sees a replayed record:
-/// the inboxes make that harmless where it had succeeded.
+/// the inboxes make that harmless where it had succeeded. On a compacted topic a dead letter whose key has a newer
+/// record in its partition is not replayed but counted as superseded (<see cref="ReplayResult.Superseded"/>).
 /// </summary>
-internal sealed class KafkaDeadLetterReader(
+internal sealed partial class KafkaDeadLetterReader(
     KafkaSubscriptions subscriptions,
     KafkaTopics topics,
     KafkaProducerHost producer,
     KafkaTopicAdmin admin,
-    IOptions<KafkaOptions> options) : IDeadLetters
+    IOptions<KafkaOptions> options,
+    ILogger<KafkaDeadLetterReader> logger) : IDeadLetters
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly string _groupId = options.Value.GroupId!;
@@ -30,14 +33,26 @@ internal sealed class KafkaDeadLetterReader(
             return [.. Read(consumer, fromCommitted: true, cancellationToken).Take(max).Select(ToDeadLetter)];
         }, cancellationToken);
 
-    public async Task<int> ReplayAsync(Guid? messageId, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(Guid? messageId, CancellationToken cancellationToken)
     {
         using var consumer = ReplayConsumer();
         var records = await Task.Run(() => Read(consumer, fromCommitted: messageId is null, cancellationToken), cancellationToken);
-        var replayed = 0;
-        foreach (var record in records.Where(r => messageId is null || Header(r, KafkaHeaders.MessageId) == messageId.ToString()))
+        var chosen = records.Where(r => messageId is null || Header(r, KafkaHeaders.MessageId) == messageId.ToString()).ToList();
+        var newest = await Task.Run(() => NewestOfKeys(chosen, cancellationToken), cancellationToken);
+        var (replayed, superseded) = (0, 0);
+        foreach (var record in chosen)
         {
-            var original = Header(record, KafkaHeaders.OriginalTopic) ?? record.Topic[..^options.Value.DeadLetterSuffix.Length];
+            var original = OriginalTopic(record);
+            if (OriginalPosition(record) is { } position && record.Message.Key is { } key
+                && newest.TryGetValue((position.TopicPartition, key), out var newestOffset) && newestOffset > position.Offset.Value)
+            {
+                // On a compacted topic the key's last record stands for its state: written again, this old one would
+                // become it. The group it failed in reads the newer one, which carries the whole state.
+                superseded++;
+                LogSuperseded(logger, Header(record, KafkaHeaders.MessageId), original, newestOffset);
+                continue;
+            }
+
             var headers = new Headers();
             foreach (var header in record.Message.Headers.Where(h => !h.Key.StartsWith("dlt-", StringComparison.Ordinal)))
             {
@@ -56,8 +71,75 @@ internal sealed class KafkaDeadLetterReader(
                 .Select(g => new TopicPartitionOffset(g.Key, new Offset(g.Max(r => r.Offset.Value) + 1))));
         }
 
-        return replayed;
+        return new ReplayResult(replayed, superseded);
     }
+
+    /// <summary>
+    /// For the dead letters of compacted topics, the offset of the newest record of each of their keys in the partition
+    /// they failed on, read from the oldest of them to the partition's end. A partition not read to its end within the
+    /// time limit is left out, so its dead letters are replayed as before rather than wrongly skipped.
+    /// </summary>
+    private Dictionary<(TopicPartition Partition, string Key), long> NewestOfKeys(
+        List<ConsumeResult<string?, byte[]>> deadLetters, CancellationToken cancellationToken)
+    {
+        var newest = new Dictionary<(TopicPartition, string), long>();
+        var compacted = deadLetters
+            .Where(r => r.Message.Key is not null && topics.CleanupPolicy(OriginalTopic(r)) == KafkaCleanupPolicy.Compact)
+            .Select(r => (Position: OriginalPosition(r), Key: r.Message.Key!))
+            .Where(x => x.Position is not null)
+            .GroupBy(x => x.Position!.TopicPartition)
+            .ToDictionary(g => g.Key, g => (From: g.Min(x => x.Position!.Offset.Value) + 1, Keys: g.Select(x => x.Key).ToHashSet()));
+        if (compacted.Count == 0)
+        {
+            return newest;
+        }
+
+        using var reader = ReplayConsumer();
+        var ends = compacted.Keys.ToDictionary(p => p, p => reader.QueryWatermarkOffsets(p, Timeout).High.Value);
+        var pending = compacted.Keys.Where(p => ends[p] > compacted[p].From).ToHashSet();
+        var found = new Dictionary<(TopicPartition, string), long>();
+        if (pending.Count > 0)
+        {
+            reader.Assign(pending.Select(p => new TopicPartitionOffset(p, new Offset(compacted[p].From))));
+        }
+
+        var deadline = DateTime.UtcNow + Timeout;
+        while (pending.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is not { IsPartitionEOF: false } record)
+            {
+                continue;
+            }
+
+            if (record.Message.Key is { } key && compacted[record.TopicPartition].Keys.Contains(key))
+            {
+                found[(record.TopicPartition, key)] = record.Offset.Value;
+            }
+
+            if (record.Offset.Value + 1 >= ends[record.TopicPartition])
+            {
+                pending.Remove(record.TopicPartition);
+            }
+        }
+
+        foreach (var (partitionKey, offset) in found.Where(f => !pending.Contains(f.Key.Item1)))
+        {
+            newest[partitionKey] = offset;
+        }
+
+        return newest;
+    }
+
+    private string OriginalTopic(ConsumeResult<string?, byte[]> record) =>
+        Header(record, KafkaHeaders.OriginalTopic) ?? record.Topic[..^options.Value.DeadLetterSuffix.Length];
+
+    /// <summary>Where the record was when it failed, from the dead letter's headers; null when they are missing.</summary>
+    private TopicPartitionOffset? OriginalPosition(ConsumeResult<string?, byte[]> record) =>
+        int.TryParse(Header(record, KafkaHeaders.OriginalPartition), NumberStyles.Integer, CultureInfo.InvariantCulture, out var partition)
+        && long.TryParse(Header(record, KafkaHeaders.OriginalOffset), NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset)
+            ? new TopicPartitionOffset(OriginalTopic(record), partition, offset)
+            : null;
 
     private IConsumer<string?, byte[]> ReplayConsumer() =>
         new ConsumerBuilder<string?, byte[]>(KafkaClientConfig.Apply(new ConsumerConfig
@@ -118,4 +200,7 @@ internal sealed class KafkaDeadLetterReader(
 
     private static string? Header(ConsumeResult<string?, byte[]> record, string name) =>
         record.Message.Headers is { } headers && headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dead letter {MessageId} of {Topic} not replayed: its key has a newer record at offset {NewerOffset}, which a compacted topic keeps as the key's state")]
+    private static partial void LogSuperseded(ILogger logger, string? messageId, string topic, long newerOffset);
 }

@@ -39,7 +39,7 @@ internal sealed class RabbitMqDeadLetters(IOptions<RabbitMqOptions> options, IOp
         return found;
     }
 
-    public async Task<int> ReplayAsync(Guid? messageId, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(Guid? messageId, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         var replayed = 0;
@@ -79,7 +79,7 @@ internal sealed class RabbitMqDeadLetters(IOptions<RabbitMqOptions> options, IOp
             }
         }
 
-        return replayed;
+        return new ReplayResult(replayed, Superseded: 0); // a queue keeps no state per key for a replay to overwrite
     }
 
     private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)

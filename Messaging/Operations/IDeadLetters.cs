@@ -6,6 +6,6 @@ public interface IDeadLetters
     Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken cancellationToken);
 
     /// <summary>Sends dead letters back to the queue they failed on (all when <paramref name="messageId"/> is null).</summary>
-    /// <returns>How many were replayed.</returns>
-    Task<int> ReplayAsync(Guid? messageId, CancellationToken cancellationToken);
+    /// <returns>How many were replayed, and how many were left as superseded by a newer message of their key.</returns>
+    Task<ReplayResult> ReplayAsync(Guid? messageId, CancellationToken cancellationToken);
 }

@@ -30,7 +30,7 @@ public static class MessagingOps
                 deadLetters.ListAsync(Math.Clamp(max, 1, 1000), ct))
             .WithSummary("Messages that failed every retry, with the reason.");
         ops.MapPost("/dead-letters/replay", async (IDeadLetters deadLetters, CancellationToken ct) =>
-                TypedResults.Ok(new ReplayResult(await deadLetters.ReplayAsync(null, ct))))
+                TypedResults.Ok(await deadLetters.ReplayAsync(null, ct)))
             .WithSummary("Send every dead letter back to the queue it failed on.");
         ops.MapPost("/dead-letters/{messageId:guid}/replay", ReplayOne)
             .WithSummary("Send one dead letter back to the queue it failed on.");
@@ -45,9 +45,9 @@ public static class MessagingOps
     private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOne(
         Guid messageId, IDeadLetters deadLetters, CancellationToken cancellationToken)
     {
-        var replayed = await deadLetters.ReplayAsync(messageId, cancellationToken);
-        return replayed > 0
-            ? TypedResults.Ok(new ReplayResult(replayed))
+        var replay = await deadLetters.ReplayAsync(messageId, cancellationToken);
+        return replay.Replayed + replay.Superseded > 0
+            ? TypedResults.Ok(replay)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter",
                 detail: $"No dead letter with message id {messageId} in this service's error queues.");
     }

@@ -111,5 +111,15 @@ public sealed class KafkaTestCluster : IDisposable
         return records;
     }
 
+    /// <summary>Every record a topic holds now, read outside any group: up to each partition's end as it was when asked.</summary>
+    public List<ConsumeResult<string?, byte[]>> ReadTopicToEnd(string topic, TimeSpan timeout)
+    {
+        using var probe = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = $"{TopicPrefix}probe" }).Build();
+        var ends = Enumerable.Range(0, Partitions)
+            .ToDictionary(p => p, p => probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        return ReadTopic(topic, records => ends.All(end => end.Value == 0
+            || records.Any(r => r.Partition.Value == end.Key && r.Offset.Value >= end.Value - 1)), timeout);
+    }
+
     public void Dispose() => Mock?.Dispose();
 }

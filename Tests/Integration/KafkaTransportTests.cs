@@ -172,7 +172,8 @@ public sealed class KafkaTransportTests
     /// <summary>
     /// A consumer's own call that was cancelled or timed out throws an <see cref="OperationCanceledException"/> that is
     /// not the partition being revoked: in a batch it is a failure like any other, so the batch is handled one by one,
-    /// that record is dead-lettered, and the partition moves on (it used to stop the partition's worker for good).
+    /// that record is dead-lettered, and the partition moves on (MassTransit's retry of it used to be taken for a
+    /// duplicate within the batch, and its writes committed without its inbox row).
     /// </summary>
     [Test]
     public async Task A_consumer_call_cancelled_inside_a_batch_dead_letters_that_record_and_the_partition_moves_on()
@@ -180,6 +181,7 @@ public sealed class KafkaTransportTests
         var kafka = _system.Kafka!;
         var topic = kafka.Topic(UserStream);
         var buffered = _system.Concert.Services.GetRequiredService<KafkaConsumerState>();
+        using var retriedAlone = MessagingProbes.Counter(_system.Concert.Services, "inbox.batch.retried_alone");
         var now = DateTimeOffset.UtcNow;
 
         _gate.Arm();
@@ -205,6 +207,7 @@ public sealed class KafkaTransportTests
 
         Assert.Multiple(async () =>
         {
+            Assert.That(retriedAlone.Sum(), Is.GreaterThanOrEqualTo(1), "the three met in one batch, which rolled back and ran one by one");
             Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, before), Is.Not.Null, "the record before it");
             Assert.That(await ConcertBookingSystem.FindReplicaAsync(_system.Concert.Services, cancelled), Is.Null, "its transaction rolled back");
             Assert.That(deadLetter, Is.Not.Null, "the record whose call was cancelled, in the dead-letter topic");
@@ -325,9 +328,8 @@ public sealed class KafkaTransportTests
     [Test]
     public async Task Dead_letters_are_listed_for_the_operator_and_replayed_once_to_their_topic()
     {
-        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        await using var system = await StartOwnSystemAsync();
         var kafka = system.Kafka!;
-        await kafka.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
         var topic = kafka.Topic(UserStream);
         var failingId = Guid.CreateVersion7();
         // The replica's name column holds 100 characters: this record fails, and fails again when replayed.
@@ -352,8 +354,8 @@ public sealed class KafkaTransportTests
             Assert.That(entry.FaultedAt, Is.Not.Null);
         });
 
-        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.EqualTo(1));
-        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.Zero, "a replayed dead letter is not replayed again");
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.EqualTo(new ReplayResult(1, 0)));
+        Assert.That(await deadLetters.ReplayAsync(null, CancellationToken.None), Is.EqualTo(new ReplayResult(0, 0)), "a replayed dead letter is not replayed again");
 
         // The replay is a new record on the original topic; the fault persisting, it fails again and is listed anew.
         var copies = kafka.ReadTopic(topic, records => records.Count(r => Header(r, KafkaHeaders.MessageId) == failingId.ToString()) >= 2, TimeSpan.FromSeconds(30))
@@ -362,6 +364,71 @@ public sealed class KafkaTransportTests
         await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
             letters => letters.Count(d => d.MessageId == failingId) == 1, "the replayed record to fail again and be listed anew");
     }
+
+    /// <summary>
+    /// The user stream is compacted: the last record of a key is what a consumer group that starts later reads as the
+    /// user. A dead letter replayed onto it after a newer event of its user would become that last record, an old
+    /// state for good; and the group it failed in has the newer event already, which carries the whole user. So such a
+    /// dead letter is not replayed but counted as superseded, while one with nothing newer is replayed.
+    /// </summary>
+    [Test]
+    public async Task A_dead_letter_of_the_user_stream_superseded_by_a_newer_event_of_its_user_is_not_replayed()
+    {
+        await using var system = await StartOwnSystemAsync();
+        var kafka = system.Kafka!;
+        var topic = kafka.Topic(UserStream);
+        var now = DateTimeOffset.UtcNow;
+        // The replica's name column holds 100 characters: these records fail in every replica.
+        var (superseded, alone) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (supersededMessage, aloneMessage) = (Guid.NewGuid(), Guid.NewGuid());
+        await ProduceAsync(kafka, topic, superseded, new UserCreated(superseded, new string('y', 500), "long@example.com", 1, now), supersededMessage);
+        await ProduceAsync(kafka, topic, alone, new UserCreated(alone, new string('z', 500), "longer@example.com", 1, now), aloneMessage);
+        var newer = new UserUpdated(superseded, "Fixed", UserApiClient.UniqueEmail("fixed"), 2, now);
+        await ProduceAsync(kafka, topic, superseded, newer, Guid.NewGuid());
+        var deadLetters = system.Concert.Services.GetRequiredService<IDeadLetters>();
+        await system.AllReplicasReachAsync(superseded, version: 2);
+        await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None),
+            letters => letters.Any(d => d.MessageId == supersededMessage) && letters.Any(d => d.MessageId == aloneMessage),
+            "both failed records in the concert service's dead letters");
+
+        var replay = await deadLetters.ReplayAsync(null, CancellationToken.None);
+
+        var records = kafka.ReadTopicToEnd(topic, TimeSpan.FromSeconds(30));
+        var lastOfUser = records.Last(r => r.Message.Key == superseded.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(replay, Is.EqualTo(new ReplayResult(Replayed: 1, Superseded: 1)));
+            Assert.That(records.Count(r => Header(r, KafkaHeaders.MessageId) == aloneMessage.ToString()), Is.EqualTo(2), "the one with nothing newer, replayed");
+            Assert.That(records.Count(r => Header(r, KafkaHeaders.MessageId) == supersededMessage.ToString()), Is.EqualTo(1), "the superseded one, not written again");
+            Assert.That(Header(lastOfUser, KafkaHeaders.MessageType), Is.EqualTo(MessageTypeNames.Of(typeof(UserUpdated))), "the user's last record is still the newest");
+        });
+    }
+
+    /// <summary>A system of the test's own, whose dead letters and replay position no other test shares.</summary>
+    private static async Task<ConcertBookingSystem> StartOwnSystemAsync()
+    {
+        var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        try
+        {
+            await system.Kafka!.WaitForTopicsAsync(UserStream, UserStream + ".dlt");
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>As the relay does: the partition is the key's, so a replay lands where its user's other events are.</summary>
+    private static Task ProduceAsync(KafkaTestCluster kafka, string topic, Guid userId, object message, Guid messageId) =>
+        kafka.ProduceRawAsync(topic, Partition.Any.Value, userId.ToString(),
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = messageId.ToString(),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
+            });
 
     [Test]
     public async Task A_service_stopped_gracefully_commits_the_offsets_of_what_it_handled()
