@@ -29,11 +29,31 @@ internal sealed partial class KafkaDeadLetterReader(
     public Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<DeadLetter>>(() =>
         {
-            using var consumer = ReplayConsumer();
-            return [.. Read(consumer, fromCommitted: true, cancellationToken).Take(max).Select(ToDeadLetter)];
+            try
+            {
+                using var consumer = ReplayConsumer();
+                return [.. Read(consumer, fromCommitted: true, cancellationToken).Take(max).Select(ToDeadLetter)];
+            }
+            catch (KafkaException exception)
+            {
+                throw new DeadLettersUnavailableException($"Kafka did not answer ({exception.Error.Reason}): ask again.", exception);
+            }
         }, cancellationToken);
 
     public async Task<ReplayResult> ReplayAsync(Guid? messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReplayOrThrowAsync(messageId, cancellationToken);
+        }
+        catch (KafkaException exception)
+        {
+            throw new DeadLettersUnavailableException($"Kafka did not answer ({exception.Error.Reason}). The replay stopped without " +
+                "moving its position: ask again (a dead letter written back twice is absorbed by the inboxes).", exception);
+        }
+    }
+
+    private async Task<ReplayResult> ReplayOrThrowAsync(Guid? messageId, CancellationToken cancellationToken)
     {
         using var consumer = ReplayConsumer();
         var records = await Task.Run(() => Read(consumer, fromCommitted: messageId is null, cancellationToken), cancellationToken);
@@ -59,7 +79,9 @@ internal sealed partial class KafkaDeadLetterReader(
                 headers.Add(header.Key, header.GetValueBytes());
             }
 
-            await producer.Producer.ProduceAsync(original,
+            // Back to the partition it failed on, the one checked above for newer records of its key (a partitioner
+            // could choose another, say after partitions were added).
+            await producer.Producer.ProduceAsync(new TopicPartition(original, OriginalPosition(record)?.Partition ?? Partition.Any),
                 new Message<string?, byte[]> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers }, cancellationToken);
             replayed++;
         }
@@ -76,13 +98,15 @@ internal sealed partial class KafkaDeadLetterReader(
 
     /// <summary>
     /// For the dead letters of compacted topics, the offset of the newest record of each of their keys in the partition
-    /// they failed on, read from the oldest of them to the partition's end. A partition not read to its end within the
-    /// time limit is left out, so its dead letters are replayed as before rather than wrongly skipped.
+    /// they failed on, read from the oldest of them to the partition's end as it was when asked (a newer record written
+    /// after that is not seen: a replay races the key's live writers as any write does). A partition not read to its end
+    /// within the time limit stops the replay before anything is written back, since its dead letters could be neither
+    /// skipped nor replayed safely.
     /// </summary>
     private Dictionary<(TopicPartition Partition, string Key), long> NewestOfKeys(
         List<ConsumeResult<string?, byte[]>> deadLetters, CancellationToken cancellationToken)
     {
-        var newest = new Dictionary<(TopicPartition, string), long>();
+        var found = new Dictionary<(TopicPartition, string), long>();
         var compacted = deadLetters
             .Where(r => r.Message.Key is not null && topics.CleanupPolicy(OriginalTopic(r)) == KafkaCleanupPolicy.Compact)
             .Select(r => (Position: OriginalPosition(r), Key: r.Message.Key!))
@@ -91,13 +115,12 @@ internal sealed partial class KafkaDeadLetterReader(
             .ToDictionary(g => g.Key, g => (From: g.Min(x => x.Position!.Offset.Value) + 1, Keys: g.Select(x => x.Key).ToHashSet()));
         if (compacted.Count == 0)
         {
-            return newest;
+            return found;
         }
 
         using var reader = ReplayConsumer();
         var ends = compacted.Keys.ToDictionary(p => p, p => reader.QueryWatermarkOffsets(p, Timeout).High.Value);
         var pending = compacted.Keys.Where(p => ends[p] > compacted[p].From).ToHashSet();
-        var found = new Dictionary<(TopicPartition, string), long>();
         if (pending.Count > 0)
         {
             reader.Assign(pending.Select(p => new TopicPartitionOffset(p, new Offset(compacted[p].From))));
@@ -123,12 +146,13 @@ internal sealed partial class KafkaDeadLetterReader(
             }
         }
 
-        foreach (var (partitionKey, offset) in found.Where(f => !pending.Contains(f.Key.Item1)))
+        if (pending.Count > 0)
         {
-            newest[partitionKey] = offset;
+            throw new DeadLettersUnavailableException($"{string.Join(", ", pending)} could not be read to its end within {Timeout.TotalSeconds:0} s, " +
+                "so whether newer records of their keys supersede these dead letters is unknown. Nothing was replayed: ask again.");
         }
 
-        return newest;
+        return found;
     }
 
     private string OriginalTopic(ConsumeResult<string?, byte[]> record) =>

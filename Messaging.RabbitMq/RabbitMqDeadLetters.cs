@@ -94,7 +94,14 @@ internal sealed class RabbitMqDeadLetters(IOptions<RabbitMqOptions> options, IOp
             Password = settings.Password,
             ClientProvidedName = $"{messaging.Value.ServiceName}-ops",
         };
-        return await factory.CreateConnectionAsync(cancellationToken);
+        try
+        {
+            return await factory.CreateConnectionAsync(cancellationToken);
+        }
+        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException exception)
+        {
+            throw new DeadLettersUnavailableException($"RabbitMQ is unreachable ({exception.InnerException?.Message ?? exception.Message}); nothing was replayed: ask again.", exception);
+        }
     }
 
     private static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken cancellationToken)

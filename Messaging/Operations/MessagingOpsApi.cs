@@ -26,11 +26,9 @@ public static class MessagingOps
             .WithSummary("Hand one parked outbox message back to the relay, attempts counted anew.");
         ops.MapPost("/outbox/parked/{messageId:guid}/discard", DiscardParked)
             .WithSummary("Give up on a parked outbox message: kept with the reason, never published, its key's later events released.");
-        ops.MapGet("/dead-letters", (IDeadLetters deadLetters, CancellationToken ct, int max = 100) =>
-                deadLetters.ListAsync(Math.Clamp(max, 1, 1000), ct))
+        ops.MapGet("/dead-letters", ListDeadLetters)
             .WithSummary("Messages that failed every retry, with the reason.");
-        ops.MapPost("/dead-letters/replay", async (IDeadLetters deadLetters, CancellationToken ct) =>
-                TypedResults.Ok(await deadLetters.ReplayAsync(null, ct)))
+        ops.MapPost("/dead-letters/replay", ReplayAll)
             .WithSummary("Send every dead letter back to the queue it failed on.");
         ops.MapPost("/dead-letters/{messageId:guid}/replay", ReplayOne)
             .WithSummary("Send one dead letter back to the queue it failed on.");
@@ -42,15 +40,52 @@ public static class MessagingOps
         return ops;
     }
 
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> ListDeadLetters(
+        IDeadLetters deadLetters, CancellationToken cancellationToken, int max = 100)
+    {
+        try
+        {
+            return TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max, 1, 1000), cancellationToken));
+        }
+        catch (DeadLettersUnavailableException exception)
+        {
+            return Unavailable(exception);
+        }
+    }
+
+    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAll(IDeadLetters deadLetters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await deadLetters.ReplayAsync(null, cancellationToken));
+        }
+        catch (DeadLettersUnavailableException exception)
+        {
+            return Unavailable(exception);
+        }
+    }
+
     private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOne(
         Guid messageId, IDeadLetters deadLetters, CancellationToken cancellationToken)
     {
-        var replay = await deadLetters.ReplayAsync(messageId, cancellationToken);
+        ReplayResult replay;
+        try
+        {
+            replay = await deadLetters.ReplayAsync(messageId, cancellationToken);
+        }
+        catch (DeadLettersUnavailableException exception)
+        {
+            return Unavailable(exception);
+        }
+
         return replay.Replayed + replay.Superseded > 0
             ? TypedResults.Ok(replay)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter",
                 detail: $"No dead letter with message id {messageId} in this service's error queues.");
     }
+
+    private static ProblemHttpResult Unavailable(DeadLettersUnavailableException exception) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dead letters unavailable", detail: exception.Message);
 
     private static async Task<Results<Ok<ParkedResult>, ProblemHttpResult>> RetryParked(
         Guid messageId, IParkedOutboxMessages parked, CancellationToken cancellationToken) =>

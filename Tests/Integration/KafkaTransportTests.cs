@@ -404,10 +404,57 @@ public sealed class KafkaTransportTests
         });
     }
 
-    /// <summary>A system of the test's own, whose dead letters and replay position no other test shares.</summary>
+    /// <summary>
+    /// A replay needs the broker's answers (the dead letters, and on the compacted stream whether newer records supersede
+    /// them): without them it stops before writing anything back, answers 503 with a problem, not a 500, and keeps its
+    /// position, so the operator's next try replays the dead letter.
+    /// </summary>
+    [Test]
+    public async Task A_replay_while_Kafka_does_not_answer_is_refused_with_503_and_the_dead_letter_waits_for_the_next()
+    {
+        RequireMock();
+        await using var system = await StartOwnSystemAsync();
+        var kafka = system.Kafka!;
+        var failing = Guid.CreateVersion7();
+        var messageId = Guid.NewGuid();
+        await ProduceAsync(kafka, kafka.Topic(UserStream), failing, new UserCreated(failing, new string('w', 500), "long@example.com", 1, DateTimeOffset.UtcNow), messageId);
+        var deadLetters = system.Concert.Services.GetRequiredService<IDeadLetters>();
+        await Eventually.Until(() => deadLetters.ListAsync(100, CancellationToken.None), letters => letters.Any(d => d.MessageId == messageId),
+            "the failed record in the concert service's dead letters");
+        using var concert = system.Concert.CreateClient();
+        concert.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.OpsApiKey);
+
+        kafka.Mock!.AllDown();
+        HttpResponseMessage refused;
+        string refusal;
+        try
+        {
+            refused = await concert.PostAsync("/ops/dead-letters/replay", null);
+            refusal = await refused.Content.ReadAsStringAsync();
+        }
+        finally
+        {
+            kafka.Mock.AllUp();
+        }
+
+        TestContext.Out.WriteLine($"While Kafka was down: {(int)refused.StatusCode} {refusal}");
+        var replayed = await concert.PostAsync("/ops/dead-letters/replay", null);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable));
+            Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(await replayed.Content.ReadFromJsonAsync<ReplayResult>(), Is.EqualTo(new ReplayResult(1, 0)), "replayed once Kafka answers");
+        });
+    }
+
+    /// <summary>A system of the test's own, whose dead letters and replay position no other test shares; ConcertService has the ops API.</summary>
     private static async Task<ConcertBookingSystem> StartOwnSystemAsync()
     {
-        var system = await ConcertBookingSystem.StartAsync(new SystemOptions { Transport = TestTransport.Kafka });
+        var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            Transport = TestTransport.Kafka,
+            Settings = service => service == "concert" ? [new("Ops:ApiKey", TestSecrets.OpsApiKey)] : [],
+        });
         try
         {
             await system.Kafka!.WaitForTopicsAsync(UserStream, UserStream + ".dlt");

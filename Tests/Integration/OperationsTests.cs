@@ -127,6 +127,35 @@ public sealed class OperationsTests
     }
 
     [Test]
+    public async Task Dead_letters_while_the_broker_is_unreachable_answer_503_not_a_500()
+    {
+        await using var broker = new TcpProxy(TestEnvironment.RabbitMqHost, TestEnvironment.RabbitMqPort);
+        await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
+        {
+            RabbitMqPort = service => service == "concert" ? broker.Port : TestEnvironment.RabbitMqPort,
+            Settings = service => service == "concert" ? WithOpsKey : [],
+        });
+        using var concert = system.Concert.CreateClient();
+        concert.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+
+        broker.Cut();
+        using var refused = await concert.PostAsync("/ops/dead-letters/replay", null);
+        var refusal = await refused.Content.ReadAsStringAsync();
+        using var unlisted = await concert.GetAsync("/ops/dead-letters");
+        broker.Restore();
+        using var replayed = await concert.PostAsync("/ops/dead-letters/replay", null);
+
+        TestContext.Out.WriteLine($"While the broker was unreachable: {(int)refused.StatusCode} {refusal}");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(unlisted.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "the list, likewise");
+            Assert.That(await replayed.Content.ReadFromJsonAsync<ReplayResult>(), Is.EqualTo(new ReplayResult(0, 0)), "answers again once it is back");
+        });
+    }
+
+    [Test]
     public async Task A_dead_lettered_message_is_listed_with_its_reason_and_processed_once_when_replayed()
     {
         await using var system = await ConcertBookingSystem.StartAsync(new SystemOptions
