@@ -59,8 +59,10 @@ public static class ServiceDatabaseRegistration
             builder.Services.AddDbContextPool<TContext, TPostgres>(Configure);
         }
 
-        // Registered before the bus and the relay, whose hosted services then start on a migrated schema.
-        builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        // First of all hosted services, which the host starts in order: the bus, the relay and the health checks'
+        // background sampler (registered earlier, with the service defaults) then start on a migrated schema, instead of
+        // the sampler querying tables a fresh database does not have yet while the migration runs.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator<TContext>>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database", tags: ["ready"]);
         return builder;
     }
