@@ -10,9 +10,10 @@ namespace ConcertBooking.Messaging.Kafka;
 /// </summary>
 /// <remarks>
 /// The handler turns a consumer's failure into a dead letter, so what escapes it is a fault of the transport itself.
-/// The worker then handles the same records again after a back-off rather than stop: nothing of them was committed,
-/// so that is safe (the inbox absorbs what had), a passing fault heals by itself, and one that does not shows in
-/// <c>/health</c> and the consumer lag instead of a partition that silently stopped.
+/// The worker then handles again, after a back-off, the records the handler had not reported done, rather than stop:
+/// none of those was committed, so that is safe (the inbox absorbs one that was after all), a passing fault heals by
+/// itself, and one that does not shows in <c>/health</c> and the consumer lag instead of a partition that silently
+/// stopped.
 /// </remarks>
 internal sealed partial class PartitionWorker : IDisposable
 {
