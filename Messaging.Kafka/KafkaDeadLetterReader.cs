@@ -119,36 +119,16 @@ internal sealed partial class KafkaDeadLetterReader(
         }
 
         using var reader = ReplayConsumer();
-        var ends = compacted.Keys.ToDictionary(p => p, p => reader.QueryWatermarkOffsets(p, Timeout).High.Value);
-        var pending = compacted.Keys.Where(p => ends[p] > compacted[p].From).ToHashSet();
-        if (pending.Count > 0)
+        var unread = ReadToEnds(reader, compacted.ToDictionary(c => c.Key, c => new Offset(c.Value.From)), record =>
         {
-            reader.Assign(pending.Select(p => new TopicPartitionOffset(p, new Offset(compacted[p].From))));
-        }
-
-        var deadline = DateTime.UtcNow + Timeout;
-        while (pending.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is not { IsPartitionEOF: false } record)
-            {
-                continue;
-            }
-
             if (record.Message.Key is { } key && compacted[record.TopicPartition].Keys.Contains(key))
             {
                 found[(record.TopicPartition, key)] = record.Offset.Value;
             }
-
-            if (record.Offset.Value + 1 >= ends[record.TopicPartition])
-            {
-                pending.Remove(record.TopicPartition);
-            }
-        }
-
-        if (pending.Count > 0)
+        }, cancellationToken);
+        if (unread.Count > 0)
         {
-            throw new DeadLettersUnavailableException($"{string.Join(", ", pending)} could not be read to its end within {Timeout.TotalSeconds:0} s, " +
+            throw new DeadLettersUnavailableException($"{string.Join(", ", unread)} could not be read to its end within {Timeout.TotalSeconds:0} s, " +
                 "so whether newer records of their keys supersede these dead letters is unknown. Nothing was replayed: ask again.");
         }
 
@@ -179,18 +159,35 @@ internal sealed partial class KafkaDeadLetterReader(
         var partitions = subscriptions.MessageTypes.Keys.Select(topics.DeadLetter)
             .SelectMany(topic => Enumerable.Range(0, admin.PartitionCount(topic, Timeout)).Select(p => new TopicPartition(topic, p)))
             .ToList();
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, Timeout).High.Value);
         var starts = fromCommitted
-            ? consumer.Committed(partitions, Timeout).ToDictionary(c => c.TopicPartition, c => c.Offset)
+            ? consumer.Committed(partitions, Timeout).ToDictionary(c => c.TopicPartition, c => c.Offset.Value < 0 ? Offset.Beginning : c.Offset)
             : partitions.ToDictionary(p => p, _ => Offset.Beginning);
-        var pending = partitions.Where(p => ends[p] > (starts[p].Value < 0 ? 0 : starts[p].Value)).ToHashSet();
         var records = new List<ConsumeResult<string?, byte[]>>();
+        ReadToEnds(consumer, starts, record =>
+        {
+            if (Header(record, KafkaHeaders.ConsumerGroup) == _groupId)
+            {
+                records.Add(record);
+            }
+        }, cancellationToken);
+        return records;
+    }
+
+    /// <summary>
+    /// Reads each partition from its start to its end as it is now, within <see cref="Timeout"/>, handing every record
+    /// to <paramref name="read"/>; returns the partitions it did not read to their end in that time.
+    /// </summary>
+    private static HashSet<TopicPartition> ReadToEnds(IConsumer<string?, byte[]> consumer, Dictionary<TopicPartition, Offset> starts,
+        Action<ConsumeResult<string?, byte[]>> read, CancellationToken cancellationToken)
+    {
+        var ends = starts.Keys.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, Timeout).High.Value);
+        var pending = starts.Keys.Where(p => ends[p] > Math.Max(starts[p].Value, 0)).ToHashSet();
         if (pending.Count == 0)
         {
-            return records;
+            return pending;
         }
 
-        consumer.Assign(pending.Select(p => new TopicPartitionOffset(p, starts[p].Value < 0 ? Offset.Beginning : starts[p])));
+        consumer.Assign(pending.Select(p => new TopicPartitionOffset(p, starts[p])));
         var deadline = DateTime.UtcNow + Timeout;
         while (pending.Count > 0 && DateTime.UtcNow < deadline)
         {
@@ -200,18 +197,14 @@ internal sealed partial class KafkaDeadLetterReader(
                 continue;
             }
 
-            if (Header(record, KafkaHeaders.ConsumerGroup) == _groupId)
-            {
-                records.Add(record);
-            }
-
+            read(record);
             if (record.Offset.Value + 1 >= ends[record.TopicPartition])
             {
                 pending.Remove(record.TopicPartition);
             }
         }
 
-        return records;
+        return pending;
     }
 
     private static DeadLetter ToDeadLetter(ConsumeResult<string?, byte[]> record) => new(
