@@ -180,18 +180,6 @@ internal sealed partial class KafkaConsumerService(
             _workers[partition] = new PartitionWorker(partition, handler.HandleAsync, _concurrency, messaging.Value.Consumers.MaxBatchSize, state, logger);
         }
 
-        // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgot
-        // it (Stop): a partition paused for back pressure when the group rebalanced would come back paused and never flow.
-        // Every partition starts a new assignment unpaused; the buffer limit pauses it again if need be.
-        try
-        {
-            consumer.Resume(assigned);
-        }
-        catch (KafkaException exception)
-        {
-            LogConsumeError(logger, exception, exception.Error.Code);
-        }
-
         LogAssigned(logger, groupId, string.Join(", ", assigned));
     }
 
@@ -208,6 +196,23 @@ internal sealed partial class KafkaConsumerService(
         if (commit)
         {
             Commit(consumer, stopping);
+        }
+
+        // librdkafka keeps an application's pause of a partition across revoke and reassignment, while this member forgets
+        // it: a partition paused for back pressure when the group rebalanced would come back paused and never flow. The
+        // pause is lifted here, while the partition is still assigned: lifted in the assignment callback instead, it failed
+        // for every partition this member had not held before, with an error logged on each start.
+        var paused = stopping.Select(w => w.Partition).Where(_paused.Contains).ToList();
+        if (paused.Count > 0)
+        {
+            try
+            {
+                consumer.Resume(paused);
+            }
+            catch (KafkaException exception)
+            {
+                LogConsumeError(logger, exception, exception.Error.Code);
+            }
         }
 
         foreach (var worker in stopping)

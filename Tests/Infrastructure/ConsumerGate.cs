@@ -16,10 +16,17 @@ public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
 {
     private volatile TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _heldCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _taken = 1;
 
     /// <summary>Completes when the consumer has run its first command and waits at the gate.</summary>
     public Task Reached => _reached.Task;
+
+    /// <summary>
+    /// Completes when the held delivery's own token is cancelled while it waits (its partition revoked or its service
+    /// stopping, past the grace period): the gate holds it all the same until opened.
+    /// </summary>
+    public Task HeldCancelled => _heldCancelled.Task;
 
     /// <summary>Stops the consumer's next delivery; armed again after it was opened, it stops the one after that.</summary>
     public void Arm()
@@ -28,6 +35,7 @@ public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
         _opened.TrySetResult();
         _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _heldCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Exchange(ref _taken, 0);
     }
 
@@ -36,18 +44,18 @@ public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
     public override async ValueTask<DbDataReader> ReaderExecutedAsync(
         DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        await WaitAsync(eventData.Context);
+        await WaitAsync(eventData.Context, cancellationToken);
         return result;
     }
 
     public override async ValueTask<int> NonQueryExecutedAsync(
         DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        await WaitAsync(eventData.Context);
+        await WaitAsync(eventData.Context, cancellationToken);
         return result;
     }
 
-    private async Task WaitAsync(DbContext? context)
+    private async Task WaitAsync(DbContext? context, CancellationToken cancellationToken)
     {
         var mine = context?.ChangeTracker.Entries<InboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.Consumer == consumer) == true;
         if (!mine || Interlocked.Exchange(ref _taken, 1) == 1)
@@ -55,7 +63,8 @@ public sealed class ConsumerGate(string consumer) : DbCommandInterceptor
             return;
         }
 
-        var opened = _opened.Task;
+        var (opened, cancelled) = (_opened.Task, _heldCancelled);
+        await using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
         _reached.TrySetResult();
         await opened;
     }

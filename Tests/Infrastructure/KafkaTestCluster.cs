@@ -1,5 +1,6 @@
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Kafka;
+using ConcertBooking.Messaging.Publishing;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Tests.Infrastructure;
@@ -87,6 +88,17 @@ public sealed class KafkaTestCluster : IDisposable
     /// <summary>Writes a record as any producer could, bypassing the outbox: how tests inject poison.</summary>
     public Task ProduceRawAsync(string topic, int partition, string key, byte[] value, IReadOnlyDictionary<string, string> headers) =>
         KafkaRecords.ProduceRawAsync(BootstrapServers, topic, partition, key, value, headers);
+
+    /// <summary>Writes a message as the relay would (the message id and type in headers) to the partition given.</summary>
+    /// <param name="partition">A partition, or <see cref="Partition.Any"/> for the key's, where the relay writes it.</param>
+    public Task ProduceMessageAsync(string topic, Partition partition, string key, object message, Guid? messageId = null) =>
+        ProduceRawAsync(topic, partition.Value, key,
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
+            new Dictionary<string, string>
+            {
+                [KafkaHeaders.MessageId] = (messageId ?? Guid.NewGuid()).ToString(),
+                [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
+            });
 
     /// <summary>Every record of a topic from the beginning, read outside any group, until <paramref name="done"/> or the deadline.</summary>
     public List<ConsumeResult<string?, byte[]>> ReadTopic(string topic, Func<List<ConsumeResult<string?, byte[]>>, bool> done, TimeSpan timeout)

@@ -220,13 +220,7 @@ public sealed class KafkaTransportTests
     }
 
     private Task ProduceToFirstPartitionAsync(string topic, Guid userId, object message, Guid? messageId = null) =>
-        _system.Kafka!.ProduceRawAsync(topic, 0, userId.ToString(),
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
-            new Dictionary<string, string>
-            {
-                [KafkaHeaders.MessageId] = (messageId ?? Guid.NewGuid()).ToString(),
-                [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
-            });
+        _system.Kafka!.ProduceMessageAsync(topic, 0, userId.ToString(), message, messageId);
 
     [Test]
     public async Task Poison_records_go_to_the_dead_letter_topic_with_the_reason_and_the_partition_keeps_flowing()
@@ -472,13 +466,7 @@ public sealed class KafkaTransportTests
 
     /// <summary>As the relay does: the partition is the key's, so a replay lands where its user's other events are.</summary>
     private static Task ProduceAsync(KafkaTestCluster kafka, string topic, Guid userId, object message, Guid messageId) =>
-        kafka.ProduceRawAsync(topic, Partition.Any.Value, userId.ToString(),
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessageSerialization.Options),
-            new Dictionary<string, string>
-            {
-                [KafkaHeaders.MessageId] = messageId.ToString(),
-                [KafkaHeaders.MessageType] = MessageTypeNames.Of(message.GetType()),
-            });
+        kafka.ProduceMessageAsync(topic, Partition.Any, userId.ToString(), message, messageId);
 
     [Test]
     public async Task A_service_stopped_gracefully_commits_the_offsets_of_what_it_handled()
