@@ -95,12 +95,13 @@ internal sealed class InboxGroupCommit(ConsumerOptions options, TimeProvider tim
                 }
             }, cancellationToken);
         }
-        catch (Exception exception)
+        catch
         {
-            // Cancelled (shutdown): nothing committed; each delivery fails, and the broker delivers it again.
+            // The leader's own delivery was cancelled (shutdown, its partition revoked): nothing committed. That is the
+            // leader's alone; the deliveries it took along run alone under their own tokens, which may well go on.
             foreach (var waiter in company)
             {
-                waiter.Turn.TrySetException(exception);
+                waiter.Turn.TrySetResult(Turn.Alone);
             }
 
             throw;
