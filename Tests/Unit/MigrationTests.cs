@@ -59,6 +59,25 @@ public sealed class MigrationTests
         Assert.That(script, Does.Contain(schema));
     }
 
+    /// <summary>
+    /// PostgreSQL compares text exactly; SQL Server by the database's collation, case-insensitive by default. An
+    /// idempotency key is the client's exact string on both, in the unique index and in the lookups alike.
+    /// </summary>
+    [Test]
+    public void On_SQL_Server_idempotency_keys_compare_exactly_as_on_PostgreSQL()
+    {
+        using var db = new SqlServerPaymentDesignTimeFactory().CreateDbContext([]);
+
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        // SQL Server refuses to alter a column an index depends on: the unique index is dropped and built again around it.
+        Assert.That(script, Does.Match(
+                @"DROP INDEX \[IX_Payments_IdempotencyKey\][^;]*;(?:(?!CREATE UNIQUE INDEX)[\s\S])*"
+                + @"ALTER COLUMN \[IdempotencyKey\] nvarchar\(100\) COLLATE Latin1_General_100_BIN2 NOT NULL;\s*"
+                + @"CREATE UNIQUE INDEX \[IX_Payments_IdempotencyKey\]"),
+            "the column altered to a binary collation (case- and accent-sensitive), its unique index rebuilt");
+    }
+
     [TestCaseSource(nameof(Contexts))]
     public void The_relay_claims_with_locks_that_other_relays_skip(Func<DbContext> create, string schema)
     {
