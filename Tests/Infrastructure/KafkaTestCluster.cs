@@ -59,6 +59,9 @@ public sealed class KafkaTestCluster : IDisposable
     /// <summary>The full name of a topic of this cluster's system.</summary>
     public string Topic(string unprefixed) => TopicPrefix + unprefixed;
 
+    /// <summary>The services' session timeout here: a real cluster refuses one under its minimum (6 s by default).</summary>
+    public TimeSpan SessionTimeout => Mock is null ? TimeSpan.FromSeconds(6) : KafkaTestSettings.MockSessionTimeout;
+
     /// <summary>A service's Kafka settings on this cluster; tests use short timeouts so rebalances take seconds.</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings(string service) =>
     [
@@ -67,7 +70,7 @@ public sealed class KafkaTestCluster : IDisposable
         new("Messaging:Kafka:TopicPrefix", TopicPrefix),
         new("Messaging:Kafka:GroupId", TopicPrefix + service),
         new("Messaging:Kafka:Partitions", Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        .. KafkaTestSettings.Timings(Mock is null ? TimeSpan.FromSeconds(6) : null).Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)),
+        .. KafkaTestSettings.Timings(SessionTimeout).Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)),
     ];
 
     /// <summary>

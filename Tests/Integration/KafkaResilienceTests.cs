@@ -84,6 +84,9 @@ public sealed class KafkaResilienceTests
             .ToList();
 
         gate.Arm();
+        // The held record goes on once the revoke has reached it (its token cancelled after the grace period), so that the
+        // pause is still there when the partition leaves; and at the latest as the system stops, whatever failed before.
+        _ = gate.HeldCancelled.ContinueWith(_ => gate.Open(), TaskScheduler.Default);
         await kafka.ProduceMessageAsync(topic, 0, users[0].UserId.ToString(), users[0]);
         await gate.Reached.WaitAsync(Eventually.DefaultTimeout);
         foreach (var user in users.Skip(1))
@@ -94,16 +97,14 @@ public sealed class KafkaResilienceTests
         await Eventually.Until(() => Task.FromResult(buffered.Buffered), count => count >= 2, "the partition paused: two records buffered behind the held one");
 
         // Another member joins the group and leaves again: every partition is revoked while this one is paused, and
-        // assigned again. The held record is let go once the revoke has reached it (its token cancelled after the grace
-        // period), so that the pause is still there when the partition leaves.
-        _ = gate.HeldCancelled.ContinueWith(_ => gate.Open(), TaskScheduler.Default);
+        // assigned again.
         using (var joiner = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
             BootstrapServers = kafka.BootstrapServers,
             GroupId = kafka.TopicPrefix + "concert",
             EnableAutoCommit = false,
             // As the services' own (the mock coordinator waits out a joining member's longer session otherwise).
-            SessionTimeoutMs = (int)KafkaTestSettings.MockSessionTimeout.TotalMilliseconds,
+            SessionTimeoutMs = (int)kafka.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = 500,
         }).Build())
         {
