@@ -23,19 +23,24 @@ internal sealed partial class KafkaRecordHandler(
     KafkaDeadLetterWriter deadLetters,
     ILogger<KafkaRecordHandler> logger)
 {
-    /// <summary>Records of one partition, in offset order: a lone one alone, more in one transaction (<see cref="HandleBatchAsync"/>).</summary>
+    /// <summary>
+    /// Records of one partition, in offset order: several in one transaction (<see cref="TryHandleTogetherAsync"/>), or
+    /// one by one, a lone one and those of a batch that rolled back, where a failing one is retried and dead-lettered alone.
+    /// </summary>
     /// <param name="handled">Told of each record once it is committed or dead-lettered.</param>
     public async Task HandleAsync(
         IReadOnlyList<ConsumeResult<string?, byte[]>> records, Action<ConsumeResult<string?, byte[]>> handled, CancellationToken cancellationToken)
     {
-        if (records.Count == 1)
+        if (records.Count > 1 && await TryHandleTogetherAsync(records, cancellationToken))
         {
-            await HandleAsync(records[0], cancellationToken);
-            handled(records[0]);
+            handled(records[^1]);
+            return;
         }
-        else
+
+        foreach (var record in records)
         {
-            await HandleBatchAsync(records, handled, cancellationToken);
+            await HandleAsync(record, cancellationToken);
+            handled(record);
         }
     }
 
@@ -62,46 +67,34 @@ internal sealed partial class KafkaRecordHandler(
     }
 
     /// <summary>
-    /// Records of one partition, in offset order, in one transaction. When one cannot be read, or one fails, they are
-    /// handled one by one instead (in the same order), where the failing one is retried and dead-lettered alone.
+    /// Records of one partition, in offset order, in one transaction; false, with everything rolled back, when one cannot
+    /// be read or one fails.
     /// </summary>
-    private async Task HandleBatchAsync(
-        IReadOnlyList<ConsumeResult<string?, byte[]>> records, Action<ConsumeResult<string?, byte[]>> handled, CancellationToken cancellationToken)
+    private async Task<bool> TryHandleTogetherAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> records, CancellationToken cancellationToken)
     {
         var readable = new List<(ConsumeResult<string?, byte[]> Record, object Message, Type Type, Guid Id)>(records.Count);
         foreach (var record in records)
         {
             if (!TryRead(record, out var message, out var messageType, out var messageId, out _))
             {
-                break;
+                return false;
             }
 
             readable.Add((record, message, messageType, messageId));
         }
 
-        if (readable.Count == records.Count
-            && await batches.TryRunTogetherAsync(async (batch, token) =>
+        return await batches.TryRunTogetherAsync(async (batch, token) =>
+        {
+            foreach (var (record, message, type, id) in readable)
             {
-                foreach (var (record, message, type, id) in readable)
+                if (batch.Failed)
                 {
-                    if (batch.Failed)
-                    {
-                        return;
-                    }
-
-                    await SendAsync(record, message, type, id, token);
+                    return;
                 }
-            }, cancellationToken))
-        {
-            handled(records[^1]);
-            return;
-        }
 
-        foreach (var record in records)
-        {
-            await HandleAsync(record, cancellationToken);
-            handled(record);
-        }
+                await SendAsync(record, message, type, id, token);
+            }
+        }, cancellationToken);
     }
 
     private async Task SendAsync(ConsumeResult<string?, byte[]> record, object message, Type messageType, Guid messageId, CancellationToken cancellationToken)
