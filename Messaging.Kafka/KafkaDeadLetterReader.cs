@@ -63,7 +63,8 @@ internal sealed partial class KafkaDeadLetterReader(
         foreach (var record in chosen)
         {
             var original = OriginalTopic(record);
-            if (OriginalPosition(record) is { } position && record.Message.Key is { } key
+            var position = OriginalPosition(record);
+            if (position is not null && record.Message.Key is { } key
                 && newest.TryGetValue((position.TopicPartition, key), out var newestOffset) && newestOffset > position.Offset.Value)
             {
                 // On a compacted topic the key's last record stands for its state: written again, this old one would
@@ -81,7 +82,7 @@ internal sealed partial class KafkaDeadLetterReader(
 
             // Back to the partition it failed on, the one checked above for newer records of its key (a partitioner
             // could choose another, say after partitions were added).
-            await producer.Producer.ProduceAsync(new TopicPartition(original, OriginalPosition(record)?.Partition ?? Partition.Any),
+            await producer.Producer.ProduceAsync(new TopicPartition(original, position?.Partition ?? Partition.Any),
                 new Message<string?, byte[]> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers }, cancellationToken);
             replayed++;
         }
