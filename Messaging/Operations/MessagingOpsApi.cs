@@ -40,52 +40,33 @@ public static class MessagingOps
         return ops;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> ListDeadLetters(
-        IDeadLetters deadLetters, CancellationToken cancellationToken, int max = 100)
+    private static Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> ListDeadLetters(
+        IDeadLetters deadLetters, CancellationToken cancellationToken, int max = 100) =>
+        UnlessUnavailable<IReadOnlyList<DeadLetter>>(async () => TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max, 1, 1000), cancellationToken)));
+
+    private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAll(IDeadLetters deadLetters, CancellationToken cancellationToken) =>
+        UnlessUnavailable<ReplayResult>(async () => TypedResults.Ok(await deadLetters.ReplayAsync(null, cancellationToken)));
+
+    private static Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOne(
+        Guid messageId, IDeadLetters deadLetters, CancellationToken cancellationToken) =>
+        UnlessUnavailable<ReplayResult>(async () => await deadLetters.ReplayAsync(messageId, cancellationToken) is var replay
+            && replay.Replayed + replay.Superseded > 0
+                ? TypedResults.Ok(replay)
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter",
+                    detail: $"No dead letter with message id {messageId} in this service's error queues."));
+
+    /// <summary>The dead-letter endpoints' answer, or 503 when the broker could not be asked: the operator asks again.</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> UnlessUnavailable<T>(Func<Task<Results<Ok<T>, ProblemHttpResult>>> answer)
     {
         try
         {
-            return TypedResults.Ok(await deadLetters.ListAsync(Math.Clamp(max, 1, 1000), cancellationToken));
+            return await answer();
         }
         catch (DeadLettersUnavailableException exception)
         {
-            return Unavailable(exception);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dead letters unavailable", detail: exception.Message);
         }
     }
-
-    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAll(IDeadLetters deadLetters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await deadLetters.ReplayAsync(null, cancellationToken));
-        }
-        catch (DeadLettersUnavailableException exception)
-        {
-            return Unavailable(exception);
-        }
-    }
-
-    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayOne(
-        Guid messageId, IDeadLetters deadLetters, CancellationToken cancellationToken)
-    {
-        ReplayResult replay;
-        try
-        {
-            replay = await deadLetters.ReplayAsync(messageId, cancellationToken);
-        }
-        catch (DeadLettersUnavailableException exception)
-        {
-            return Unavailable(exception);
-        }
-
-        return replay.Replayed + replay.Superseded > 0
-            ? TypedResults.Ok(replay)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter",
-                detail: $"No dead letter with message id {messageId} in this service's error queues.");
-    }
-
-    private static ProblemHttpResult Unavailable(DeadLettersUnavailableException exception) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Dead letters unavailable", detail: exception.Message);
 
     private static async Task<Results<Ok<ParkedResult>, ProblemHttpResult>> RetryParked(
         Guid messageId, IParkedOutboxMessages parked, CancellationToken cancellationToken) =>
