@@ -1,163 +1,34 @@
 namespace ConcertBooking.Messaging.Inbox;
 
 /// <summary>
-/// Group commit for one consumer's concurrent deliveries: up to <c>ConcurrentBatches</c> transactions run at once; a
-/// delivery that arrives while they are all busy waits, and the next free transaction takes it together with everyone
-/// else waiting (up to <c>MaxBatchSize</c>). At a low rate every delivery finds a free transaction and runs at once,
-/// alone, exactly as without batching; under load the batches grow by themselves.
+/// Group commit (<see cref="GroupCommit{TMember}"/>) for one consumer's concurrent deliveries: up to
+/// <c>ConcurrentBatches</c> transactions at once, up to <c>MaxBatchSize</c> deliveries in each, a batch that already has
+/// company waiting <c>BatchFillWait</c> for more. A delivery joins the shared transaction in turn until one of them
+/// fails it; then each is handled alone, so only that one is retried.
 /// </summary>
 internal sealed class InboxGroupCommit(ConsumerOptions options, TimeProvider time)
 {
-    private readonly Lock _gate = new();
-    private readonly Queue<Waiter> _waiting = new();
-    private int _running;
+    private readonly GroupCommit<GroupedDelivery> _groupCommit =
+        new(options.ConcurrentBatches, options.MaxBatchSize, options.BatchFillWait, time);
 
     /// <summary>Deliveries waiting for a transaction; for tests that line a batch up.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
+    public int Waiting => _groupCommit.Waiting;
+
+    public Task RunAsync(GroupedDelivery delivery, IInboxBatches batches, CancellationToken cancellationToken) =>
+        _groupCommit.RunAsync(
+            delivery,
+            (deliveries, token) => batches.TryRunTogetherAsync(async (batch, _) =>
             {
-                return _waiting.Count;
-            }
-        }
-    }
-
-    public async Task RunAsync(GroupedDelivery delivery, IInboxBatches batches, CancellationToken cancellationToken)
-    {
-        Waiter? waiter = null;
-        lock (_gate)
-        {
-            if (_running < options.ConcurrentBatches)
-            {
-                _running++;
-            }
-            else
-            {
-                waiter = new Waiter(delivery);
-                _waiting.Enqueue(waiter);
-            }
-        }
-
-        if (waiter is not null)
-        {
-            switch (await waiter.Turn.Task)
-            {
-                case Turn.Committed:
-                    return;
-                case Turn.Alone:
-                    await delivery.HandleAloneAsync();
-                    return;
-            }
-        }
-
-        // Leading: this delivery's transaction is ours until we hand it to the next waiting delivery.
-        try
-        {
-            await LeadAsync(delivery, batches, cancellationToken);
-        }
-        finally
-        {
-            HandOver();
-        }
-    }
-
-    private async Task LeadAsync(GroupedDelivery first, IInboxBatches batches, CancellationToken cancellationToken)
-    {
-        var waiting = Waiting;
-        if (options.BatchFillWait > TimeSpan.Zero && waiting > 0 && waiting < options.MaxBatchSize - 1)
-        {
-            await Task.Delay(options.BatchFillWait, time, cancellationToken);
-        }
-
-        var company = TakeWaiting(options.MaxBatchSize - 1);
-        if (company.Count == 0)
-        {
-            await first.HandleAloneAsync();
-            return;
-        }
-
-        bool committed;
-        try
-        {
-            committed = await batches.TryRunTogetherAsync(async (batch, _) =>
-            {
-                await first.JoinAsync(batch);
-                foreach (var waiter in company)
+                foreach (var joining in deliveries)
                 {
                     if (batch.Failed)
                     {
                         return;
                     }
 
-                    await waiter.Delivery.JoinAsync(batch);
+                    await joining.JoinAsync(batch);
                 }
-            }, cancellationToken);
-        }
-        catch
-        {
-            // The leader's own delivery was cancelled (shutdown, its partition revoked): nothing committed. That is the
-            // leader's alone; the deliveries it took along run alone under their own tokens, which may well go on.
-            foreach (var waiter in company)
-            {
-                waiter.Turn.TrySetResult(Turn.Alone);
-            }
-
-            throw;
-        }
-
-        foreach (var waiter in company)
-        {
-            waiter.Turn.TrySetResult(committed ? Turn.Committed : Turn.Alone);
-        }
-
-        if (!committed)
-        {
-            // One delivery failed (or was a duplicate of a committed one): each runs alone, so only that one is retried.
-            await first.HandleAloneAsync();
-        }
-    }
-
-    private List<Waiter> TakeWaiting(int limit)
-    {
-        var taken = new List<Waiter>();
-        lock (_gate)
-        {
-            while (taken.Count < limit && _waiting.TryDequeue(out var waiter))
-            {
-                taken.Add(waiter);
-            }
-        }
-
-        return taken;
-    }
-
-    private void HandOver()
-    {
-        Waiter? next;
-        lock (_gate)
-        {
-            if (!_waiting.TryDequeue(out next))
-            {
-                _running--;
-            }
-        }
-
-        next?.Turn.TrySetResult(Turn.Lead);
-    }
-
-    private enum Turn
-    {
-        Lead,
-        Committed,
-        Alone,
-    }
-
-    private sealed class Waiter(GroupedDelivery delivery)
-    {
-        public GroupedDelivery Delivery { get; } = delivery;
-
-        public TaskCompletionSource<Turn> Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+            }, token),
+            static joining => joining.HandleAloneAsync(),
+            cancellationToken);
 }
