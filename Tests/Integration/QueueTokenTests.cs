@@ -237,6 +237,99 @@ public sealed class QueueTokenTests
         Assert.That(await TokenCountAsync(system, t => t.UserId == user.Id), Is.Zero);
     }
 
+    [Test]
+    public async Task Entries_that_wait_for_an_insert_commit_together_each_with_a_token_of_its_own()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(GroupCommitOptions());
+        using var booking = new BookingDriver(system);
+        var crowd = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => booking.SignUpReplicatedAsync($"Grouped {i}")));
+
+        var answers = await EnterBehindABlockedInsertAsync(system, booking, crowd);
+
+        var tokens = new List<QueueTokenResponse>();
+        foreach (var answer in answers)
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Created), await answer.Content.ReadAsStringAsync());
+            tokens.Add((await answer.Content.ReadFromJsonAsync<QueueTokenResponse>())!);
+        }
+
+        var ids = crowd.Select(u => u.Id).ToArray();
+        var stored = await system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens
+            .AsNoTracking().Where(t => ids.Contains(t.UserId)).ToListAsync());
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(t => t.UserId), Is.EquivalentTo(ids), "one token per user");
+            Assert.That(tokens.Select(t => t.TokenId), Is.EquivalentTo(stored.Select(t => t.Id)), "each answered with its own token");
+        });
+        Assert.That(await InsertingTransactionsAsync(system, ids), Is.EqualTo(1), "the waiting entries were inserted by one transaction");
+    }
+
+    [Test]
+    public async Task A_user_entering_twice_in_one_group_rolls_it_back_and_every_entry_is_inserted_alone_and_answered()
+    {
+        await using var system = await ConcertBookingSystem.StartAsync(GroupCommitOptions());
+        using var booking = new BookingDriver(system);
+        var crowd = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => booking.SignUpReplicatedAsync($"Grouped {i}")));
+        var twice = crowd[1];
+
+        var answers = await EnterBehindABlockedInsertAsync(system, booking, [crowd[0], twice, twice, crowd[2]]);
+
+        var statuses = answers.Select(a => a.StatusCode).ToList();
+        var tokens = await Task.WhenAll(answers.Select(a => a.Content.ReadFromJsonAsync<QueueTokenResponse>()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses[0], Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(statuses[3], Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(new[] { statuses[1], statuses[2] }, Is.EquivalentTo(new[] { HttpStatusCode.Created, HttpStatusCode.OK }),
+                "the user's second entry is answered as a repeated one");
+            Assert.That(tokens[2]!.TokenId, Is.EqualTo(tokens[1]!.TokenId), "both of the user's entries answer with one token");
+        });
+        var ids = crowd.Select(u => u.Id).ToArray();
+        Assert.That(await TokenCountAsync(system, t => ids.Contains(t.UserId)), Is.EqualTo(3), "one token per user");
+        Assert.That(await InsertingTransactionsAsync(system, ids), Is.EqualTo(3), "the group rolled back; each entry committed alone");
+    }
+
+    /// <summary>One turn to insert, and room for the entries to reach it (the test pool's share for actions is smaller).</summary>
+    private static SystemOptions GroupCommitOptions() => BookingDriver.Options(token:
+    [
+        ("Queue:ConcurrentEntryInserts", "1"),
+        ("Http:MaxConcurrentActions", "6"),
+        ("Messaging:Consumers:MaxConcurrentHandlers", "2"),
+    ]);
+
+    /// <summary>
+    /// Holds the only insert turn with an entry whose insert waits for a row this test inserted and has not committed,
+    /// lets <paramref name="entering"/> line up behind it, and rolls the row back: the next turn takes them all.
+    /// </summary>
+    private static async Task<HttpResponseMessage[]> EnterBehindABlockedInsertAsync(
+        ConcertBookingSystem system, BookingDriver booking, IReadOnlyList<TestUser> entering)
+    {
+        var holder = await booking.SignUpReplicatedAsync("Turn holder");
+        await system.ConcertReplicatedAsync(BookingDriver.TestConcertId);
+        await using var scope = system.Token.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TokenDbContext>();
+        await using var uncommitted = await db.Database.BeginTransactionAsync();
+        db.QueueTokens.Add(QueueToken.Enter(BookingDriver.TestConcertId, holder.Id, DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+
+        var holding = booking.EnterQueueRawAsync(BookingDriver.TestConcertId, holder);
+        await Eventually.Until(() => system.Token.WithScopeAsync(services => LockWaits.AnyAsync(services.GetRequiredService<TokenDbContext>())),
+            waiting => waiting, "the turn holder's insert waiting for the uncommitted row");
+        var inserts = system.Token.Services.GetRequiredService<QueueEntryInserts>();
+        var entries = entering.Select(user => booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)).ToArray();
+        await Eventually.Until(() => Task.FromResult(inserts.Waiting), waiting => waiting == entering.Count, "every entry waiting for the turn");
+
+        await uncommitted.RollbackAsync();
+        Assert.That((await holding).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        return await Task.WhenAll(entries);
+    }
+
+    /// <summary>How many transactions inserted these users' tokens (PostgreSQL stamps each row with its inserting transaction).</summary>
+    private static Task<int> InsertingTransactionsAsync(ConcertBookingSystem system, Guid[] userIds) =>
+        system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().Database
+            .SqlQuery<int>($"SELECT count(DISTINCT xmin::text)::int AS \"Value\" FROM token.\"QueueTokens\" WHERE \"UserId\" = ANY({userIds})")
+            .SingleAsync());
+
     private static Task<int> TokenCountAsync(ConcertBookingSystem system, System.Linq.Expressions.Expression<Func<QueueToken, bool>> where) =>
         system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens.CountAsync(where));
 }

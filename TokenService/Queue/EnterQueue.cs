@@ -12,7 +12,12 @@ namespace ConcertBooking.TokenService.Queue;
 /// never creates a second token.
 /// </summary>
 public sealed class EnterQueue(
-    TokenDbContext db, TokenAdmission admission, AdmissionBudget budget, IOptions<QueueOptions> options, TimeProvider time)
+    TokenDbContext db,
+    QueueEntryInserts inserts,
+    TokenAdmission admission,
+    AdmissionBudget budget,
+    IOptions<QueueOptions> options,
+    TimeProvider time)
 {
     /// <summary>
     /// The concert, whether the replica knows the user, the user's existing token and how many wait in the concert's
@@ -75,17 +80,10 @@ public sealed class EnterQueue(
 
         var token = QueueToken.Enter(concertId, userId, now);
         var admittedAtOnce = TryAdmitAtOnce(token, found.Waiting, now);
-        db.QueueTokens.Add(token);
-        try
+        QueueToken? winner = null;
+        await inserts.InsertAsync(token, async () => winner = await InsertAloneAsync(token, admittedAtOnce, cancellationToken), cancellationToken);
+        if (winner is not null)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
-        {
-            ReturnUnused(token, admittedAtOnce);
-            // A concurrent entry of the same user won: answer with its token, as for any repeated entry.
-            db.ChangeTracker.Clear();
-            var winner = await db.QueueTokens.FirstAsync(t => t.ConcertId == concertId && t.UserId == userId, cancellationToken);
             return new EnterQueueResult.AlreadyQueued(await db.StandingAsync(winner, now, cancellationToken));
         }
 
@@ -95,6 +93,26 @@ public sealed class EnterQueue(
         return new EnterQueueResult.Entered(admittedAtOnce
             ? new QueueStanding(token, QueueTokenStatus.Admitted, null)
             : new QueueStanding(token, QueueTokenStatus.Waiting, found.Waiting + 1));
+    }
+
+    /// <summary>
+    /// Inserts a new token by itself; null when it entered, or the token of a concurrent entry of the same user that won
+    /// (the unique index), to answer with as for any repeated entry.
+    /// </summary>
+    private async Task<QueueToken?> InsertAloneAsync(QueueToken token, bool admittedAtOnce, CancellationToken cancellationToken)
+    {
+        db.QueueTokens.Add(token);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            ReturnUnused(token, admittedAtOnce);
+            db.ChangeTracker.Clear();
+            return await db.QueueTokens.FirstAsync(t => t.ConcertId == token.ConcertId && t.UserId == token.UserId, cancellationToken);
+        }
     }
 
     /// <summary>

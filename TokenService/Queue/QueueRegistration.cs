@@ -10,13 +10,14 @@ namespace ConcertBooking.TokenService.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The waiting queue: its options, the entry-pass signer, the actions, the admitter, the purge and the request validators.</summary>
+    /// <summary>The waiting queue: its options, the entry-pass signer, the actions and the entries' group commit, the admitter, the purge and the request validators.</summary>
     public static IHostApplicationBuilder AddQueueDomain(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName);
         builder.AddEntryPasses();
         builder.Services.AddSingleton<AdmissionBudget>();
         builder.Services.AddSingleton<TokenAdmission>();
+        builder.Services.AddSingleton<QueueEntryInserts>();
         builder.Services.AddScoped<EnterQueue>();
         builder.Services.AddScoped<AdmitWaitingTokens>();
         builder.Services.AddHostedService<QueueAdmitter>();
