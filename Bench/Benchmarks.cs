@@ -33,12 +33,13 @@ internal sealed record ReservationPhase(string UserLookup, string UserService, l
 internal sealed record BenchReport(
     DateTimeOffset At, string Machine, int Cores, double MemoryGiB, string Transport, string Database, bool Quick,
     List<RatePhase> Rates, MaxPhase? Max, List<ReservationPhase> Reservations, List<RelayPhase> Relay, CpuPhase? Cpu, List<string> Notes,
-    IdleReport? Idle = null, FlashSalePhase? FlashSale = null, Dictionary<string, Dictionary<string, List<LagBucket>>>? LagOverTime = null);
+    IdleReport? Idle = null, FlashSalePhase? FlashSale = null, Dictionary<string, Dictionary<string, List<LagBucket>>>? LagOverTime = null,
+    QueueEntryResult? QueueEntries = null);
 
 /// <summary>Each claim of the design, measured: signup throughput and latency, replication lag, relay throughput, CPU.</summary>
 internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<string> only, HoldMode holdMode)
 {
-    /// <summary>Every phase unless <c>--only</c> names some: idle, rates, max, reservations, flashsale, relay.</summary>
+    /// <summary>Every phase unless <c>--only</c> names some: idle, rates, max, reservations, entries, flashsale, relay.</summary>
     private bool Runs(string phase) => only.Count == 0 || only.Contains(phase);
 
     private readonly TimeSpan _phase = quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
@@ -90,6 +91,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
 
         var max = Runs("max") ? await MaxSustainedAsync(cancellationToken) : null;
         var reservations = Runs("reservations") ? await ReservationsAsync(cancellationToken) : [];
+        var entries = Runs("entries") ? await new QueueEntryPhase(system, quick).RunAsync(cancellationToken) : null;
         FlashSalePhase? flashSale = null;
         if (Runs("flashsale"))
         {
@@ -115,7 +117,7 @@ internal sealed class Benchmarks(BenchSystem system, bool quick, IReadOnlySet<st
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
         var memoryGiB = double.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024;
         return new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, Math.Round(memoryGiB, 1),
-            system.TransportDescription, "PostgreSQL 15", quick, rates, max, reservations, relay, cpu, notes, idle, flashSale, lagOverTime);
+            system.TransportDescription, "PostgreSQL 15", quick, rates, max, reservations, relay, cpu, notes, idle, flashSale, lagOverTime, entries);
     }
 
     /// <summary>An open-loop load: requests start on schedule whether or not earlier ones finished.</summary>

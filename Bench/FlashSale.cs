@@ -146,19 +146,7 @@ internal sealed class FlashSale(BenchSystem system, int seats, int buyers, Guid 
     /// <summary>Signs the buyers up, waits until every replica knows them, and tops up their wallets.</summary>
     private async Task<List<BuyerSession>> PrepareBuyersAsync(BookingClients clients, CancellationToken cancellationToken)
     {
-        var sessions = new BuyerSession?[buyers];
-        await Parallel.ForAsync(0, buyers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, token) =>
-        {
-            sessions[i] = await BuyerSession.SignUpAsync(clients, $"{namePrefix}{i}", $"{namePrefix}{i}.{Guid.NewGuid():N}@bench.example", token);
-        });
-        var signedUp = sessions.OfType<BuyerSession>().ToList();
-        foreach (var replica in BenchSystem.Replicas)
-        {
-            await Poll.UntilAsync(
-                () => system.ScalarAsync(replica, $"""SELECT count(*) FROM {replica}."Users" WHERE "Name" LIKE '{namePrefix}%'""", cancellationToken),
-                count => count >= signedUp.Count, $"{replica} to hold the {signedUp.Count} buyers", TimeSpan.FromMinutes(5), cancellationToken: cancellationToken);
-        }
-
+        var signedUp = await Buyers.SignUpAsync(system, clients, namePrefix, buyers, cancellationToken);
         var toppedUp = new ConcurrentBag<BuyerSession>();
         await Parallel.ForEachAsync(signedUp, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (buyer, token) =>
         {

@@ -66,6 +66,8 @@ internal static class ReportWriter
             ("relay, 1 instance (events/s)", "", r => r.Relay.FirstOrDefault(x => x.Instances == 1)?.EventsPerSecond, null, false),
             ("relay, 2 instances (events/s)", "≥ 5,000 RabbitMQ, ≥ 10,000 Kafka", r => r.Relay.FirstOrDefault(x => x.Instances == 2)?.EventsPerSecond, null, false),
             ("relay, 2 instances: published twice", "0", r => r.Relay.FirstOrDefault(x => x.Instances == 2)?.PublishedMoreThanOnce, null, true),
+            ("queue entries/s, 64 at once", "", r => r.QueueEntries?.EntriesPerSecond, null, false),
+            ("CPU per queue entry, TokenService + PostgreSQL (ms)", "", r => r.QueueEntries?.CpuMsPerEntry, null, true),
             ("flash sale: seats confirmed", "all", r => r.FlashSale?.Ledger.ReservationsConfirmed, null, false),
             ("flash sale: seats oversold", "0", r => r.FlashSale?.Ledger.SeatsOversold, null, true),
             ("flash sale: double charges", "0", r => r.FlashSale?.Ledger.DoubleCharges, null, true),
