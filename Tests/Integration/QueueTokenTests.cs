@@ -7,6 +7,7 @@ using ConcertBooking.Tests.Infrastructure;
 using ConcertBooking.TokenService.Data;
 using ConcertBooking.TokenService.Queue;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -246,22 +247,30 @@ public sealed class QueueTokenTests
 
         var answers = await EnterBehindABlockedInsertAsync(system, booking, crowd);
 
-        var tokens = new List<QueueTokenResponse>();
-        foreach (var answer in answers)
-        {
-            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Created), await answer.Content.ReadAsStringAsync());
-            tokens.Add((await answer.Content.ReadFromJsonAsync<QueueTokenResponse>())!);
-        }
+        await AssertEachEnteredWithItsOwnTokenAsync(system, crowd, answers);
+        Assert.That(await InsertingTransactionsAsync(system, crowd.Select(u => u.Id).ToArray()), Is.EqualTo(1),
+            "the waiting entries were inserted by one transaction");
+    }
 
-        var ids = crowd.Select(u => u.Id).ToArray();
-        var stored = await system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens
-            .AsNoTracking().Where(t => ids.Contains(t.UserId)).ToListAsync());
-        Assert.Multiple(() =>
+    [Test]
+    public async Task A_group_whose_commit_went_through_but_was_reported_lost_answers_each_entry_as_entered_and_keeps_its_admission()
+    {
+        // Ten admissions an hour: the turn holder takes one and each entry behind it one, as they enter an empty queue.
+        var lostAnswer = new LoseACommitsAnswer();
+        await using var system = await ConcertBookingSystem.StartAsync(GroupCommitOptions(
+            [("Queue:AdmissionInterval", "01:00:00"), ("Queue:AdmitPerInterval", "10")]) with
         {
-            Assert.That(stored.Select(t => t.UserId), Is.EquivalentTo(ids), "one token per user");
-            Assert.That(tokens.Select(t => t.TokenId), Is.EquivalentTo(stored.Select(t => t.Id)), "each answered with its own token");
+            TestServices = service => service == "token" ? services => services.AddSingleton<IInterceptor>(lostAnswer) : null,
         });
-        Assert.That(await InsertingTransactionsAsync(system, ids), Is.EqualTo(1), "the waiting entries were inserted by one transaction");
+        using var booking = new BookingDriver(system);
+        var crowd = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => booking.SignUpReplicatedAsync($"Grouped {i}")));
+
+        var answers = await EnterBehindABlockedInsertAsync(system, booking, crowd, lostAnswer.Arm);
+
+        Assert.That(lostAnswer.Lost, Is.True, "the group's commit went through and its answer was lost");
+        await AssertEachEnteredWithItsOwnTokenAsync(system, crowd, answers);
+        var budget = system.Token.Services.GetRequiredService<AdmissionBudget>();
+        Assert.That(budget.Take(BookingDriver.TestConcertId, 10), Is.EqualTo(6), "four admissions spent, none handed back twice");
     }
 
     [Test]
@@ -290,19 +299,36 @@ public sealed class QueueTokenTests
     }
 
     /// <summary>One turn to insert, and room for the entries to reach it (the test pool's share for actions is smaller).</summary>
-    private static SystemOptions GroupCommitOptions() => BookingDriver.Options(token:
+    private static SystemOptions GroupCommitOptions((string Key, string Value)[]? queue = null) => BookingDriver.Options(token:
     [
         ("Queue:ConcurrentEntryInserts", "1"),
         ("Http:MaxConcurrentActions", "6"),
         ("Messaging:Consumers:MaxConcurrentHandlers", "2"),
+        .. queue ?? [],
     ]);
+
+    /// <summary>Each entry answered 201 with the token stored for its user, and one token per user.</summary>
+    private static async Task AssertEachEnteredWithItsOwnTokenAsync(ConcertBookingSystem system, IReadOnlyList<TestUser> users, HttpResponseMessage[] answers)
+    {
+        var ids = users.Select(u => u.Id).ToArray();
+        var stored = await system.Token.WithScopeAsync(services => services.GetRequiredService<TokenDbContext>().QueueTokens
+            .AsNoTracking().Where(t => ids.Contains(t.UserId)).ToListAsync());
+        Assert.That(stored.Select(t => t.UserId), Is.EquivalentTo(ids), "one token per user");
+        for (var i = 0; i < users.Count; i++)
+        {
+            var body = await answers[i].Content.ReadAsStringAsync();
+            Assert.That(answers[i].StatusCode, Is.EqualTo(HttpStatusCode.Created), body);
+            Assert.That((await answers[i].Content.ReadFromJsonAsync<QueueTokenResponse>())!.TokenId, Is.EqualTo(stored.Single(t => t.UserId == users[i].Id).Id),
+                $"user {i} answered with the token stored for them");
+        }
+    }
 
     /// <summary>
     /// Holds the only insert turn with an entry whose insert waits for a row this test inserted and has not committed,
     /// lets <paramref name="entering"/> line up behind it, and rolls the row back: the next turn takes them all.
     /// </summary>
     private static async Task<HttpResponseMessage[]> EnterBehindABlockedInsertAsync(
-        ConcertBookingSystem system, BookingDriver booking, IReadOnlyList<TestUser> entering)
+        ConcertBookingSystem system, BookingDriver booking, IReadOnlyList<TestUser> entering, Action? beforeRelease = null)
     {
         var holder = await booking.SignUpReplicatedAsync("Turn holder");
         await system.ConcertReplicatedAsync(BookingDriver.TestConcertId);
@@ -319,9 +345,36 @@ public sealed class QueueTokenTests
         var entries = entering.Select(user => booking.EnterQueueRawAsync(BookingDriver.TestConcertId, user)).ToArray();
         await Eventually.Until(() => Task.FromResult(inserts.Waiting), waiting => waiting == entering.Count, "every entry waiting for the turn");
 
+        beforeRelease?.Invoke();
         await uncommitted.RollbackAsync();
-        Assert.That((await holding).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        return await Task.WhenAll(entries);
+        Assert.That((await holding.WaitAsync(Eventually.DefaultTimeout)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        return await Task.WhenAll(entries).WaitAsync(Eventually.DefaultTimeout);
+    }
+
+    /// <summary>
+    /// Once armed, throws after the next commit of a save with several queue tokens, as a connection that breaks before
+    /// the commit's answer comes back: the rows are committed, and the saver is told it failed.
+    /// </summary>
+    private sealed class LoseACommitsAnswer : DbTransactionInterceptor
+    {
+        private int _armed;
+        private int _lost;
+
+        public bool Lost => Volatile.Read(ref _lost) == 1;
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
+
+        public override Task TransactionCommittedAsync(
+            System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context?.ChangeTracker.Entries<QueueToken>().Count() > 1 && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Volatile.Write(ref _lost, 1);
+                throw new InvalidOperationException("The connection broke before the commit's answer came back.");
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>How many transactions inserted these users' tokens (PostgreSQL stamps each row with its inserting transaction).</summary>

@@ -109,9 +109,17 @@ public sealed class EnterQueue(
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
-            ReturnUnused(token, admittedAtOnce);
             db.ChangeTracker.Clear();
-            return await db.QueueTokens.FirstAsync(t => t.ConcertId == token.ConcertId && t.UserId == token.UserId, cancellationToken);
+            var stored = await db.QueueTokens.FirstAsync(t => t.ConcertId == token.ConcertId && t.UserId == token.UserId, cancellationToken);
+            if (stored.Id == token.Id)
+            {
+                // This very token: a group's commit reached the database although its answer was lost, so it entered, and
+                // its admission is spent.
+                return null;
+            }
+
+            ReturnUnused(token, admittedAtOnce);
+            return stored;
         }
     }
 

@@ -52,13 +52,10 @@ public sealed partial class QueueEntryInserts
         }
         catch (Exception exception)
         {
-            // One user entering twice at once (the unique index refuses the second), or the database away: nothing was
-            // inserted, and each entry goes alone to get its own answer.
-            foreach (var token in tokens)
-            {
-                token.Sequence = 0; // the store's to assign again; a value read back before the failure was rolled back
-            }
-
+            // One user entering twice at once (the unique index refuses the second), or the database away: each entry
+            // goes alone to get its own answer. Nothing was inserted, or, when only the commit's answer was lost, all of
+            // it, which each entry's own insert then finds as its token. EF Core keeps the values it read back (the
+            // sequence) to itself until a save succeeds, so the tokens go alone as they came.
             LogInsertedAlone(_logger, tokens.Count, exception.GetType().Name);
             return false;
         }
