@@ -8,15 +8,31 @@ namespace ConcertBooking.Messaging;
 /// consumer's deliveries with it, the queue its entries.
 /// </summary>
 /// <remarks>
-/// A member runs alone, through the <c>runAlone</c> it passed, when nobody waits to share its transaction, when the
-/// shared transaction did not commit (so that only the member that failed it fails), and when the member leading it
-/// was cancelled: that cancellation is the leader's alone, and the members it took along go on under their own tokens.
+/// A member runs alone, through the <c>runAlone</c> it passed, when nobody waits to share its transaction (inside its
+/// turn), when the shared transaction did not commit (outside the turns, so that only the member that failed it fails
+/// and the next group need not wait for the retries), and when the member leading it was cancelled: that cancellation
+/// is the leader's alone, and the members it took along go on under their own tokens.
 /// </remarks>
-public sealed class GroupCommit<TMember>(int concurrent, int maxBatchSize, TimeSpan fillWait, TimeProvider time)
+public sealed class GroupCommit<TMember>
 {
+    private readonly int _concurrent;
+    private readonly int _maxBatchSize;
+    private readonly TimeSpan _fillWait;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Queue<Waiter> _waiting = new();
     private int _running;
+
+    public GroupCommit(int concurrent, int maxBatchSize, TimeSpan fillWait, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrent, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fillWait, TimeSpan.Zero);
+        _concurrent = concurrent;
+        _maxBatchSize = maxBatchSize;
+        _fillWait = fillWait;
+        _time = time;
+    }
 
     /// <summary>Members waiting for a turn; for tests that line a group up.</summary>
     public int Waiting
@@ -43,7 +59,7 @@ public sealed class GroupCommit<TMember>(int concurrent, int maxBatchSize, TimeS
         Waiter? waiter = null;
         lock (_gate)
         {
-            if (_running < concurrent)
+            if (_running < _concurrent)
             {
                 _running++;
             }
@@ -67,33 +83,42 @@ public sealed class GroupCommit<TMember>(int concurrent, int maxBatchSize, TimeS
         }
 
         // Leading: this turn is ours until we hand it to the next waiting member.
+        bool failedTogether;
         try
         {
-            await LeadAsync(member, tryRunTogether, runAlone, cancellationToken);
+            failedTogether = await LeadAsync(member, tryRunTogether, runAlone, cancellationToken);
         }
         finally
         {
             HandOver();
         }
+
+        if (failedTogether)
+        {
+            // Like the members it took along, outside the turns: the next group need not wait for a failure's retry.
+            await runAlone(member);
+        }
     }
 
-    private async Task LeadAsync(
+    /// <summary>Runs the turn; true when the shared transaction did not commit and the leader must still run alone.</summary>
+    private async Task<bool> LeadAsync(
         TMember first,
         Func<IReadOnlyList<TMember>, CancellationToken, Task<bool>> tryRunTogether,
         Func<TMember, Task> runAlone,
         CancellationToken cancellationToken)
     {
         var waiting = Waiting;
-        if (fillWait > TimeSpan.Zero && waiting > 0 && waiting < maxBatchSize - 1)
+        if (_fillWait > TimeSpan.Zero && waiting > 0 && waiting < _maxBatchSize - 1)
         {
-            await Task.Delay(fillWait, time, cancellationToken);
+            await Task.Delay(_fillWait, _time, cancellationToken);
         }
 
-        var company = TakeWaiting(maxBatchSize - 1);
+        var company = TakeWaiting(_maxBatchSize - 1);
         if (company.Count == 0)
         {
+            // Alone inside the turn: whoever arrives meanwhile waits, and that is how groups form under load.
             await runAlone(first);
-            return;
+            return false;
         }
 
         var members = new List<TMember>(company.Count + 1) { first };
@@ -120,10 +145,7 @@ public sealed class GroupCommit<TMember>(int concurrent, int maxBatchSize, TimeS
             waiter.Turn.TrySetResult(committed ? Turn.Committed : Turn.Alone);
         }
 
-        if (!committed)
-        {
-            await runAlone(first);
-        }
+        return !committed;
     }
 
     private List<Waiter> TakeWaiting(int limit)

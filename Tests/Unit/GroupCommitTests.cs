@@ -45,6 +45,30 @@ public sealed class GroupCommitTests
     }
 
     [Test]
+    public async Task The_leader_of_a_group_that_did_not_commit_runs_alone_without_holding_up_the_next_turn()
+    {
+        var groupCommit = new GroupCommit<string>(1, 8, TimeSpan.Zero, TimeProvider.System);
+        var leaderAlone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = groupCommit.RunAsync("holder", (_, _) => Task.FromResult(true), _ => released.Task, CancellationToken.None);
+        var leader = groupCommit.RunAsync("leader", (_, _) => Task.FromResult(false), _ => leaderAlone.Task, CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(groupCommit.Waiting), count => count == 1, "the leader-to-be waiting for the turn");
+        var follower = groupCommit.RunAsync("follower", (_, _) => Task.FromResult(false), _ => Task.CompletedTask, CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(groupCommit.Waiting), count => count == 2, "the follower waiting for the turn");
+
+        released.SetResult();
+        await holding;
+        await follower.WaitAsync(Eventually.DefaultTimeout);
+        var next = groupCommit.RunAsync("next", (_, _) => Task.FromResult(true), _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.That(async () => await next.WaitAsync(Eventually.DefaultTimeout), Throws.Nothing,
+            "the next member ran while the failed group's leader was still retrying alone");
+        Assert.That(leader.IsCompleted, Is.False, "the leader is still running alone");
+        leaderAlone.SetResult();
+        await leader.WaitAsync(Eventually.DefaultTimeout);
+    }
+
+    [Test]
     public async Task A_group_takes_at_most_its_batch_size_and_leaves_the_rest_to_the_next_turn()
     {
         var groupCommit = new GroupCommit<string>(1, 2, TimeSpan.Zero, TimeProvider.System);
